@@ -20,6 +20,7 @@ struct SobolSamplerConfig {
 
 struct GridSamplerConfig {
   bool shuffle = false;
+  // 2 to 1000; 0 (the API's unset value) means the default 5.
   int points_per_continuous_parameter = 5;
 };
 
@@ -28,7 +29,11 @@ using SamplerConfig = std::variant<RandomSamplerConfig, SobolSamplerConfig, Grid
 // A sampler for a validated space, or INVALID_ARGUMENT whose message starts with the settings'
 // field path ("sampler.grid.points_per_continuous_parameter: ...") when the settings are out of
 // range or do not fit the space (e.g. a grid with more than 10^6 points, Sobol beyond its
-// dimensions).
+// dimensions). The space is validated first; its errors come back unchanged (field paths relative
+// to the space, as from ValidateSearchSpace). The sampler keeps its own copy of the space.
+//
+// Names and limits: "random"; "sobol" (at most SobolSequence::kMaxDimensions = 1111 parameters);
+// "grid" (at most GridSampler::kMaxPoints = 10^6 points).
 absl::StatusOr<std::unique_ptr<Sampler>> MakeSampler(const SamplerConfig& config,
                                                      const SearchSpace& space);
 

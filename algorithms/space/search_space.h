@@ -32,7 +32,7 @@ struct IntegerParameter {
   int64_t min = 0;
   int64_t max = 0;
   Scale scale = Scale::kLinear;
-  int64_t step = 1;  // values are min + k*step (step > 1 only on linear scale)
+  int64_t step = 1;  // values are min + k*step (step > 1 only on linear scale; 0 counts as 1)
 };
 
 struct CategoricalParameter {
@@ -72,7 +72,9 @@ absl::Status ValidateSearchSpace(const SearchSpace& space);
 
 // OK when `assignment` holds exactly the active parameters of a valid space, each with the right
 // type, within bounds, on its step grid, and categories among the allowed values. Otherwise
-// INVALID_ARGUMENT naming the parameter ("parameters['lr']: ...").
+// INVALID_ARGUMENT naming the parameter ("parameters['lr']: ..."). The assignment may list the
+// parameters in any order. Stepped floats are accepted within rounding of their grid (0.7 for
+// min 0, step 0.1), see value_grid.h.
 absl::Status ValidateAssignment(const SearchSpace& space, const Assignment& assignment);
 
 // Whether parameter `index` is active given the values chosen for earlier parameters.
@@ -80,7 +82,8 @@ bool IsActive(const SearchSpace& space, size_t index, const Assignment& earlier)
 
 // Decodes a point of the unit cube, one coordinate per parameter (inactive ones are ignored), into
 // an exactly representable assignment: log parameters uniform in log space, steps and integers by
-// the widened-bounds rule of specs/bo.md §1, results clamped into [min, max].
+// the widened-bounds rule of specs/bo.md §1, results clamped into [min, max]. The per-coordinate
+// rule is DecodeUnitValue (unit_encoding.h); coordinates missing from a short point count as 0.5.
 Assignment DecodeUnitPoint(const SearchSpace& space, const std::vector<double>& unit_point);
 
 // Human-readable "lr=0.001 layers=3 opt=adam".
