@@ -1,0 +1,59 @@
+"""hyperd: a Python client for the hyperd hyperparameter tuning service.
+
+    import hyperd
+
+    study = hyperd.Study.create(
+        "mnist-sgd",
+        parameters=[hyperd.Float("lr", 1e-4, 1.0, log=True),
+                    hyperd.Categorical("optimizer", ["sgd", "adam"])],
+        objective=("val_loss", "minimize"), max_trials=30)
+    while (trial := study.suggest(wait=True)) is not None:
+        with trial:
+            for epoch in range(1, 11):
+                val_loss = train_one_epoch(trial.params)
+                if trial.report(epoch, val_loss):
+                    break
+            trial.complete(val_loss)
+    print(study.best_trial().params)
+
+The server address comes from HYPERD_ADDRESS (default 127.0.0.1:50051), a bearer token from
+HYPERD_TOKEN. The generated gRPC stubs are hyperd.v1.hyperd_pb2 and hyperd.v1.hyperd_pb2_grpc.
+"""
+
+from hyperd.client import Client
+from hyperd.client import DEFAULT_ADDRESS
+from hyperd.client import default_client_id
+from hyperd.errors import AbortedError
+from hyperd.errors import AlreadyExistsError
+from hyperd.errors import CancelledError
+from hyperd.errors import DataLossError
+from hyperd.errors import DeadlineExceededError
+from hyperd.errors import FailedPreconditionError
+from hyperd.errors import HyperdError
+from hyperd.errors import InternalError
+from hyperd.errors import InvalidArgumentError
+from hyperd.errors import NotFoundError
+from hyperd.errors import OutOfRangeError
+from hyperd.errors import PermissionDeniedError
+from hyperd.errors import ResourceExhaustedError
+from hyperd.errors import UnauthenticatedError
+from hyperd.errors import UnavailableError
+from hyperd.errors import UnimplementedError
+from hyperd.space import Categorical
+from hyperd.space import Condition
+from hyperd.space import Float
+from hyperd.space import Int
+from hyperd.study import Study
+from hyperd.trial import Report
+from hyperd.trial import Trial
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AbortedError", "AlreadyExistsError", "CancelledError", "Categorical", "Client", "Condition",
+    "DEFAULT_ADDRESS", "DataLossError", "DeadlineExceededError", "FailedPreconditionError",
+    "Float", "HyperdError", "Int", "InternalError", "InvalidArgumentError", "NotFoundError",
+    "OutOfRangeError", "PermissionDeniedError", "Report", "ResourceExhaustedError", "Study",
+    "Trial", "UnauthenticatedError", "UnavailableError", "UnimplementedError",
+    "default_client_id",
+]

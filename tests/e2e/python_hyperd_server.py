@@ -1,0 +1,128 @@
+"""Runs the real hyperd binary for the Python end-to-end tests.
+
+    with HyperdServer() as server:          # binary from $HYPERD_BINARY
+        client = hyperd.Client(server.address)
+
+The server listens on a free port (--listen=127.0.0.1:0) with a temporary data directory, and
+the port is read from the file it writes once serving (--port-file), polled with a deadline.
+stop() sends SIGTERM and returns the exit code, which must be 0.
+"""
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+
+_START_DEADLINE_S = 30.0
+_STOP_DEADLINE_S = 30.0
+
+
+def binary_path():
+    """The hyperd binary under test: $HYPERD_BINARY (set by CTest)."""
+    path = os.environ.get("HYPERD_BINARY", "")
+    if not path or not os.access(path, os.X_OK):
+        raise RuntimeError(f"HYPERD_BINARY={path!r} is not an executable: run through ctest, or "
+                           "export HYPERD_BINARY=<build>/server/hyperd")
+    return path
+
+
+class HyperdServer:
+    """One hyperd process on a free port with its own data directory."""
+
+    def __init__(self, extra_args=()):
+        self._extra_args = list(extra_args)
+        self._dir = None
+        self._process = None
+        self._log = None
+        self.port = None
+
+    @property
+    def address(self):
+        return f"127.0.0.1:{self.port}"
+
+    def start(self):
+        """Starts the server and waits until it serves; returns self. Raises RuntimeError with
+        the server's output if it exits or writes no port file within the deadline."""
+        try:
+            self._start()
+        except BaseException:
+            self.cleanup()
+            raise
+        return self
+
+    def _start(self):
+        self._dir = tempfile.mkdtemp(prefix="hyperd-python-e2e-")
+        port_file = os.path.join(self._dir, "ports")
+        data_dir = os.path.join(self._dir, "data")
+        os.makedirs(data_dir)
+        self._log = open(os.path.join(self._dir, "server.log"), "w+b")
+        command = [binary_path(), "--listen=127.0.0.1:0", f"--data-dir={data_dir}",
+                   "--metrics-listen=", f"--port-file={port_file}", "--reaper-interval=100ms",
+                   *self._extra_args]
+        self._process = subprocess.Popen(command, stdout=self._log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + _START_DEADLINE_S
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise RuntimeError(f"hyperd exited with {self._process.returncode} before "
+                                   f"serving:\n{self.log_text()}")
+            self.port = _read_grpc_port(port_file)
+            if self.port is not None:
+                return
+            time.sleep(0.02)  # polling the port file, bounded by the deadline
+        raise RuntimeError(f"hyperd wrote no port file within {_START_DEADLINE_S}s:\n"
+                           f"{self.log_text()}")
+
+    def stop(self):
+        """SIGTERMs the server and returns its exit code (None if it was not started; a
+        message if it ignored SIGTERM and had to be killed)."""
+        if self._process is None:
+            return None
+        code = self._process.poll()
+        if code is None:
+            self._process.send_signal(signal.SIGTERM)
+            try:
+                code = self._process.wait(timeout=_STOP_DEADLINE_S)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+                code = f"no exit within {_STOP_DEADLINE_S}s of SIGTERM (killed)"
+        self._process = None
+        return code
+
+    def log_text(self):
+        if self._log is None:
+            return ""
+        self._log.flush()
+        self._log.seek(0)
+        return self._log.read().decode(errors="replace")[-20000:]
+
+    def cleanup(self):
+        self.stop()
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+        if self._dir is not None:
+            shutil.rmtree(self._dir, ignore_errors=True)
+            self._dir = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc_info):
+        self.cleanup()
+        return False
+
+
+def _read_grpc_port(port_file):
+    # The server writes the file atomically, so a file that exists is complete.
+    try:
+        with open(port_file, encoding="utf-8") as f:
+            for line in f:
+                key, _, value = line.strip().partition(" ")
+                if key == "grpc" and value.isdigit():
+                    return int(value)
+    except FileNotFoundError:
+        return None
+    return None
