@@ -1,0 +1,127 @@
+// hyperd: the hyperparameter and learning-rate schedule tuning service. Parses flags, starts the
+// server, waits for SIGTERM or SIGINT, shuts down gracefully.
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "common/logging.h"
+#include "server/hyperd_server.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
+          "gRPC address to listen on (host:port; port 0 picks a free port). Binding to anything but "
+          "loopback exposes an unauthenticated API: keep it on a trusted network.");
+ABSL_FLAG(std::string, data_dir, "hyperd-data",
+          "Directory of the SQLite database (hyperd.db); created if missing.");
+ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9464",
+          "Prometheus metrics address (GET /metrics); empty disables the endpoint.");
+ABSL_FLAG(std::string, durability, "full",
+          "full: every acknowledged write survives kill -9 and power loss (fsync per group "
+          "commit). normal: survives kill -9, but the last commits may be lost on power loss or an "
+          "OS crash; faster on slow disks.");
+ABSL_FLAG(std::string, port_file, "",
+          "Once serving, write the bound ports to this file as lines \"grpc <port>\" and "
+          "\"metrics <port>\" (for scripts and tests that listen on port 0).");
+ABSL_FLAG(absl::Duration, reaper_interval, absl::Seconds(30),
+          "How often expired trial leases are reclaimed.");
+ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(5),
+          "On SIGTERM, how long in-flight calls may take before they are cancelled.");
+ABSL_FLAG(int, max_message_bytes, 4 * 1024 * 1024, "Largest request accepted, in bytes.");
+ABSL_FLAG(int, worker_threads, 0, "Threads computing suggestions (0: one per core).");
+ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error.");
+
+namespace {
+
+// Flags are spelled with dashes on the command line (--data-dir); Abseil names them with
+// underscores. Accept both by rewriting the name part of each "--flag[=value]" argument.
+void NormalizeFlagDashes(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    char* arg = argv[i];
+    if (arg[0] != '-' || arg[1] != '-') continue;
+    if (arg[2] == '\0') break;  // "--" ends the flags
+    for (char* c = arg + 2; *c != '\0' && *c != '='; ++c) {
+      if (*c == '-') *c = '_';
+    }
+  }
+}
+
+bool WritePortFile(const std::string& path, int grpc_port, int metrics_port) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << "grpc " << grpc_port << "\nmetrics " << metrics_port << "\n";
+    if (!out) return false;
+  }
+  return std::rename(tmp.c_str(), path.c_str()) == 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "hyperd: tunes hyperparameters and learning-rate schedules for training jobs over gRPC.\n"
+      "Usage: hyperd [--listen=127.0.0.1:50051] [--data-dir=hyperd-data] "
+      "[--metrics-listen=127.0.0.1:9464] [--durability=full|normal]\n"
+      "Flags may be written with dashes or underscores (--data-dir or --data_dir).");
+  NormalizeFlagDashes(argc, argv);
+  absl::ParseCommandLine(argc, argv);
+  using hyperd::Log;
+  using hyperd::LogLevel;
+
+  const std::string level = absl::GetFlag(FLAGS_log_level);
+  if (level == "debug") hyperd::SetMinLogLevel(LogLevel::kDebug);
+  else if (level == "warning") hyperd::SetMinLogLevel(LogLevel::kWarning);
+  else if (level == "error") hyperd::SetMinLogLevel(LogLevel::kError);
+  else if (level != "info") {
+    std::fprintf(stderr, "hyperd: --log-level must be debug, info, warning or error\n");
+    return 2;
+  }
+
+  hyperd::server::ServerOptions options;
+  options.listen = absl::GetFlag(FLAGS_listen);
+  options.data_dir = absl::GetFlag(FLAGS_data_dir);
+  options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  auto durability = hyperd::storage::ParseDurability(absl::GetFlag(FLAGS_durability));
+  if (!durability.ok()) {
+    std::fprintf(stderr, "hyperd: --durability: %s\n", std::string(durability.status().message()).c_str());
+    return 2;
+  }
+  options.durability = *durability;
+  options.reaper_interval = absl::GetFlag(FLAGS_reaper_interval);
+  options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
+  options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  options.worker_threads = absl::GetFlag(FLAGS_worker_threads);
+  if (options.reaper_interval <= absl::ZeroDuration() || options.max_message_bytes <= 0) {
+    std::fprintf(stderr, "hyperd: --reaper-interval and --max-message-bytes must be positive\n");
+    return 2;
+  }
+
+  // Block the stop signals in every thread; this one waits for them synchronously.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  auto server = hyperd::server::HyperdServer::Start(options);
+  if (!server.ok()) {
+    Log(LogLevel::kError, "cannot start", {{"error", server.status().ToString()}});
+    return 1;
+  }
+  const std::string port_file = absl::GetFlag(FLAGS_port_file);
+  if (!port_file.empty() &&
+      !WritePortFile(port_file, (*server)->grpc_port(), (*server)->metrics_port())) {
+    Log(LogLevel::kError, "cannot write --port-file", {{"path", port_file}});
+    return 1;
+  }
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  Log(LogLevel::kInfo, "received signal", {{"signal", absl::StrCat(signal)}});
+  (*server)->Shutdown();
+  return 0;
+}

@@ -1,0 +1,253 @@
+#include "server/request_validation.h"
+
+#include <cmath>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/time.h"
+#include "algorithms/registry.h"
+#include "algorithms/space/search_space.h"
+#include "common/status_macros.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "server/spec_conversion.h"
+#include "server/time_conversion.h"
+
+namespace hyperd::server {
+namespace {
+
+constexpr absl::string_view kStudiesPrefix = "studies/";
+constexpr absl::Duration kMinLease = absl::Seconds(1);
+constexpr absl::Duration kMaxLease = absl::Hours(24 * 7);
+
+absl::Status Invalid(absl::string_view field, absl::string_view message) {
+  return absl::InvalidArgumentError(absl::StrCat(field, ": ", message));
+}
+
+// Prefixes an algorithms/ error (whose message starts with a path relative to `prefix`).
+absl::Status WithFieldPrefix(absl::string_view prefix, const absl::Status& status) {
+  if (status.ok()) return status;
+  return absl::Status(status.code(), absl::StrCat(prefix, status.message()));
+}
+
+}  // namespace
+
+std::string StudyName(absl::string_view study_id) { return absl::StrCat(kStudiesPrefix, study_id); }
+
+std::string TrialName(absl::string_view study_id, int64_t number) {
+  return absl::StrCat(kStudiesPrefix, study_id, "/trials/", number);
+}
+
+absl::Status ValidateStudyId(absl::string_view field, absl::string_view study_id) {
+  constexpr absl::string_view kRule =
+      "a study id is 1-63 characters of lowercase letters, digits, '-', '_' and '.', starting with "
+      "a letter or digit (e.g. \"mnist-lr-sweep\")";
+  if (study_id.empty() || study_id.size() > 63) {
+    return Invalid(field, absl::StrCat("got \"", study_id.substr(0, 80), "\"; ", kRule));
+  }
+  if (!absl::ascii_islower(study_id[0]) && !absl::ascii_isdigit(study_id[0])) {
+    return Invalid(field, absl::StrCat("got \"", study_id, "\"; ", kRule));
+  }
+  for (char c : study_id) {
+    if (!absl::ascii_islower(c) && !absl::ascii_isdigit(c) && c != '-' && c != '_' && c != '.') {
+      return Invalid(field, absl::StrCat("got \"", study_id, "\"; ", kRule));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> ParseStudyName(absl::string_view field, absl::string_view name) {
+  if (!absl::ConsumePrefix(&name, kStudiesPrefix) || absl::StrContains(name, '/')) {
+    return Invalid(field, absl::StrCat("expected a study name \"studies/{study_id}\", got \"",
+                                       name.substr(0, 200), "\""));
+  }
+  RETURN_IF_ERROR(ValidateStudyId(field, name));
+  return std::string(name);
+}
+
+absl::StatusOr<TrialKey> ParseTrialName(absl::string_view field, absl::string_view name) {
+  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
+  TrialKey key;
+  if (parts.size() != 4 || parts[0] != "studies" || parts[2] != "trials" ||
+      !absl::SimpleAtoi(parts[3], &key.number) || key.number < 0) {
+    return Invalid(field,
+                   absl::StrCat("expected a trial name \"studies/{study_id}/trials/{number}\", got \"",
+                                name.substr(0, 200), "\""));
+  }
+  RETURN_IF_ERROR(ValidateStudyId(field, parts[1]));
+  key.study_id = std::string(parts[1]);
+  return key;
+}
+
+absl::Status ValidateLimits(absl::string_view field, const hyperd::v1::StudyLimits& limits) {
+  if (limits.max_trials() < 0) {
+    return Invalid(absl::StrCat(field, ".max_trials"),
+                   absl::StrCat("must be >= 0 (0 = unlimited), got ", limits.max_trials()));
+  }
+  if (limits.max_parallel_trials() < 0) {
+    return Invalid(absl::StrCat(field, ".max_parallel_trials"),
+                   absl::StrCat("must be >= 0 (0 = unlimited), got ", limits.max_parallel_trials()));
+  }
+  if (limits.has_lease_duration()) {
+    if (!IsValidProtoDuration(limits.lease_duration())) {
+      return Invalid(absl::StrCat(field, ".lease_duration"), "is not a valid duration");
+    }
+    absl::Duration lease = FromProtoDuration(limits.lease_duration());
+    if (lease < kMinLease || lease > kMaxLease) {
+      return Invalid(absl::StrCat(field, ".lease_duration"),
+                     absl::StrCat("must be between 1s and 168h, got ", absl::FormatDuration(lease)));
+    }
+  }
+  if (limits.has_target_value() && !std::isfinite(limits.target_value())) {
+    return Invalid(absl::StrCat(field, ".target_value"), "must be a finite number");
+  }
+  if (limits.has_deadline() && !IsValidProtoTime(limits.deadline())) {
+    return Invalid(absl::StrCat(field, ".deadline"), "is not a valid timestamp");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<hyperd::v1::Study> NormalizeNewStudy(absl::string_view study_id,
+                                                    const hyperd::v1::Study& requested,
+                                                    uint64_t seed_if_unset) {
+  hyperd::v1::Study study;
+  study.set_name(StudyName(study_id));
+  *study.mutable_spec() = requested.spec();
+  *study.mutable_limits() = requested.limits();
+  study.set_description(requested.description());
+  *study.mutable_user_attributes() = requested.user_attributes();
+
+  hyperd::v1::StudySpec& spec = *study.mutable_spec();
+  if (spec.search_space().parameters_size() == 0) {
+    return Invalid("study.spec.search_space.parameters",
+                   "is empty; add at least one parameter (double_spec, integer_spec or "
+                   "categorical_spec)");
+  }
+  // Spell defaults out so get-or-create compares like with like (unset scale == LINEAR).
+  for (hyperd::v1::ParameterSpec& p : *spec.mutable_search_space()->mutable_parameters()) {
+    if (p.has_double_spec() && p.double_spec().scale() == hyperd::v1::SCALE_UNSPECIFIED) {
+      p.mutable_double_spec()->set_scale(hyperd::v1::LINEAR);
+    }
+    if (p.has_integer_spec()) {
+      if (p.integer_spec().scale() == hyperd::v1::SCALE_UNSPECIFIED) {
+        p.mutable_integer_spec()->set_scale(hyperd::v1::LINEAR);
+      }
+      if (p.integer_spec().step() == 0) p.mutable_integer_spec()->set_step(1);
+    }
+  }
+  ASSIGN_OR_RETURN(algorithms::SearchSpace space, ToSearchSpace(spec.search_space()));
+  RETURN_IF_ERROR(WithFieldPrefix("study.spec.search_space.", algorithms::ValidateSearchSpace(space)));
+
+  if (spec.objective().metric().empty()) {
+    return Invalid("study.spec.objective.metric",
+                   "is empty; name the metric that ranks trials, e.g. \"loss\"");
+  }
+  if (spec.objective().goal() == hyperd::v1::Objective::GOAL_UNSPECIFIED) {
+    spec.mutable_objective()->set_goal(hyperd::v1::Objective::MINIMIZE);
+  }
+  if (!hyperd::v1::Objective::Goal_IsValid(spec.objective().goal())) {
+    return Invalid("study.spec.objective.goal", "must be MINIMIZE or MAXIMIZE");
+  }
+  if (spec.sampler().algorithm_case() == hyperd::v1::SamplerSpec::ALGORITHM_NOT_SET) {
+    spec.mutable_sampler()->mutable_random();
+  }
+  if (spec.sampler().has_grid() && spec.sampler().grid().points_per_continuous_parameter() == 0) {
+    spec.mutable_sampler()->mutable_grid()->set_points_per_continuous_parameter(5);
+  }
+  RETURN_IF_ERROR(WithFieldPrefix(
+      "study.spec.", algorithms::MakeSampler(ToSamplerConfig(spec.sampler()), space).status()));
+  if (spec.scheduler().algorithm_case() == hyperd::v1::SchedulerSpec::ALGORITHM_NOT_SET) {
+    spec.mutable_scheduler()->mutable_fifo();
+  }
+  if (spec.resource().max_resource() < 0) {
+    return Invalid("study.spec.resource.max_resource",
+                   absl::StrCat("must be >= 0 (0 = not declared), got ", spec.resource().max_resource()));
+  }
+  if (spec.has_schedule()) {
+    return Invalid("study.spec.schedule",
+                   "learning-rate schedule tuning is not supported by this server version; remove "
+                   "the field");
+  }
+  if (spec.context_dimension() < 0 || spec.context_dimension() > kMaxContextDimension) {
+    return Invalid("study.spec.context_dimension",
+                   absl::StrCat("must be between 0 and ", kMaxContextDimension, ", got ",
+                                spec.context_dimension()));
+  }
+  if (spec.seed() == 0) spec.set_seed(seed_if_unset);
+
+  RETURN_IF_ERROR(ValidateLimits("study.limits", study.limits()));
+  if (!study.limits().has_lease_duration()) {
+    study.mutable_limits()->mutable_lease_duration()->set_seconds(
+        absl::ToInt64Seconds(kDefaultLeaseDuration));
+  }
+  study.set_state(hyperd::v1::Study::ACTIVE);
+  return study;
+}
+
+std::string DescribeSpecDifferences(const hyperd::v1::StudySpec& existing,
+                                    const hyperd::v1::StudySpec& requested) {
+  hyperd::v1::StudySpec wanted = requested;
+  if (wanted.seed() == 0) wanted.set_seed(existing.seed());
+  google::protobuf::util::MessageDifferencer differ;
+  std::string report;
+  differ.ReportDifferencesToString(&report);
+  if (differ.Compare(existing, wanted)) return "";
+  return report;
+}
+
+absl::Status ValidateMeasurement(absl::string_view field, const hyperd::v1::Measurement& m,
+                                 absl::string_view objective_metric) {
+  if (m.step() < 0) {
+    return Invalid(absl::StrCat(field, ".step"),
+                   absl::StrCat("must be >= 0 (resource units completed so far), got ", m.step()));
+  }
+  if (!m.metrics().contains(std::string(objective_metric))) {
+    return Invalid(absl::StrCat(field, ".metrics"),
+                   absl::StrCat("has no value for the study's objective metric \"", objective_metric,
+                                "\"; add it (NaN is allowed for a diverged run)"));
+  }
+  for (const auto& [name, value] : m.metrics()) {
+    if (name.empty() || name.size() > 128) {
+      return Invalid(absl::StrCat(field, ".metrics"), "metric names must be 1-128 characters");
+    }
+  }
+  if (m.has_elapsed() && (!IsValidProtoDuration(m.elapsed()) || m.elapsed().seconds() < 0)) {
+    return Invalid(absl::StrCat(field, ".elapsed"), "must be a valid, non-negative duration");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int> ResolvePageSize(absl::string_view field, int32_t page_size) {
+  if (page_size < 0) {
+    return Invalid(field, absl::StrCat("must be >= 0 (0 = default ", kDefaultPageSize, "), got ",
+                                       page_size));
+  }
+  if (page_size == 0) return kDefaultPageSize;
+  return std::min<int>(page_size, kMaxPageSize);
+}
+
+std::string EncodePageToken(absl::string_view last_key, uint64_t filter_hash) {
+  return absl::WebSafeBase64Escape(absl::StrCat("v1|", filter_hash, "|", last_key));
+}
+
+absl::StatusOr<std::string> DecodePageToken(absl::string_view field, absl::string_view token,
+                                            uint64_t filter_hash) {
+  std::string raw;
+  std::vector<std::string> parts;
+  if (absl::WebSafeBase64Unescape(token, &raw)) parts = absl::StrSplit(raw, absl::MaxSplits('|', 2));
+  if (parts.size() != 3 || parts[0] != "v1") {
+    return Invalid(field, "is not a token returned by this server; pass next_page_token verbatim");
+  }
+  if (parts[1] != absl::StrCat(filter_hash)) {
+    return Invalid(field,
+                   "was issued for a request with other filters; repeat the original filters or "
+                   "start again without a token");
+  }
+  return parts[2];
+}
+
+}  // namespace hyperd::server

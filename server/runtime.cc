@@ -1,0 +1,980 @@
+#include "server/runtime.h"
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <random>
+#include <set>
+#include <utility>
+
+#include "absl/hash/hash.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/logging.h"
+#include "common/status_macros.h"
+#include "server/request_validation.h"
+#include "server/spec_conversion.h"
+#include "server/time_conversion.h"
+
+namespace hyperd::server {
+namespace {
+
+using hyperd::v1::Study;
+using hyperd::v1::Trial;
+
+constexpr size_t kMaxClientIdLength = 256;
+constexpr size_t kMaxReasonLength = 4096;
+
+uint64_t FreshSeed() {
+  std::random_device device;
+  uint64_t seed = 0;
+  while (seed == 0) seed = (static_cast<uint64_t>(device()) << 32) ^ device();
+  return seed;
+}
+
+absl::Status TrialNotFound(absl::string_view study_id, int64_t number) {
+  return absl::NotFoundError(absl::StrCat("trial ", TrialName(study_id, number),
+                                          " does not exist; list trials with ListTrials"));
+}
+
+absl::Status NotOpen(const TrialEntry& entry) {
+  std::string why = entry.header.reason().empty() ? "" : absl::StrCat(" (", entry.header.reason(), ")");
+  return absl::FailedPreconditionError(absl::StrCat(
+      "trial ", entry.header.name(), " is ", Trial::State_Name(entry.header.state()), why,
+      "; only ACTIVE or STOPPING trials accept reports, heartbeats and completion. Finished "
+      "trials are immutable: ask SuggestTrials for a new trial"));
+}
+
+absl::Status CheckClient(const TrialEntry& entry, absl::string_view client_id) {
+  if (client_id.empty() || entry.header.client_id().empty() ||
+      entry.header.client_id() == client_id) {
+    return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(absl::StrCat(
+      "trial ", entry.header.name(), " is held by client \"", entry.header.client_id(),
+      "\", not \"", client_id, "\"; a worker may only report to trials SuggestTrials gave it"));
+}
+
+absl::Status CheckLength(absl::string_view field, absl::string_view value, size_t max) {
+  if (value.size() <= max) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat(field, ": is ", value.size(), " characters long; at most ", max, " allowed"));
+}
+
+std::optional<double> ObjectiveOf(const hyperd::v1::Measurement& m, const std::string& metric) {
+  auto it = m.metrics().find(metric);
+  if (it == m.metrics().end()) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace
+
+Runtime::Runtime(storage::TrialStore* store, const Clock* clock, WorkerPool* pool)
+    : store_(store), clock_(clock), pool_(pool) {}
+
+// ---------------------------------------------------------------------------------------------
+// Loading and committing
+
+absl::Status Runtime::Load() {
+  ASSIGN_OR_RETURN(std::vector<storage::StudySnapshot> snapshots, store_->LoadAll());
+  storage::WriteBatch fresh_leases;
+  const absl::Time now = clock_->Now();
+  absl::MutexLock studies_lock(&studies_mu_);
+  for (storage::StudySnapshot& snapshot : snapshots) {
+    const std::string id = snapshot.study.study_id;
+    ASSIGN_OR_RETURN(std::unique_ptr<StudyState> state, StudyState::Create(std::move(snapshot.study)));
+    absl::MutexLock lock(&state->mu);
+    for (storage::TrialRecord& trial : snapshot.trials) {
+      if (trial.trial.number() != static_cast<int64_t>(state->trials.size())) {
+        return absl::DataLossError(absl::StrCat("study ", id, ": trial numbers are not contiguous at ",
+                                                trial.trial.number()));
+      }
+      state->trials.push_back(TrialEntry{std::move(trial.trial), {}});
+    }
+    for (storage::MeasurementRecord& m : snapshot.measurements) {
+      if (m.trial_number < 0 || m.trial_number >= static_cast<int64_t>(state->trials.size())) {
+        return absl::DataLossError(absl::StrCat("study ", id, ": measurement of unknown trial ",
+                                                m.trial_number));
+      }
+      state->trials[m.trial_number].measurements.push_back(std::move(m.measurement));
+    }
+    for (TrialEntry& entry : state->trials) {
+      if (!IsOpen(entry.header.state())) continue;
+      RenewLease(*state, entry);
+      fresh_leases.push_back(state->PutTrialMutation(entry));
+    }
+    studies_[id] = std::move(state);
+  }
+  if (!fresh_leases.empty()) {
+    Log(LogLevel::kInfo, "granted fresh leases to open trials",
+        {{"trials", absl::StrCat(fresh_leases.size())}});
+    RETURN_IF_ERROR(store_->CommitAndWait(std::move(fresh_leases)));
+  }
+  (void)now;
+  return absl::OkStatus();
+}
+
+absl::Status Runtime::CheckWritable() const {
+  if (!storage_failed_.load()) return absl::OkStatus();
+  return absl::UnavailableError(
+      "a storage commit failed earlier, so the server stopped accepting writes to protect "
+      "acknowledged data; restart hyperd (see its log for the storage error)");
+}
+
+template <typename T>
+void Runtime::CommitThenReply(storage::WriteBatch batch, T value, Reply<T> reply) {
+  if (batch.empty()) {
+    reply(std::move(value));
+    return;
+  }
+  store_->Commit(std::move(batch), [this, value = std::move(value),
+                                    reply = std::move(reply)](absl::Status status) mutable {
+    if (!status.ok()) {
+      storage_failed_.store(true);
+      Log(LogLevel::kError, "storage commit failed; refusing further writes",
+          {{"error", status.ToString()}});
+      reply(status);
+      return;
+    }
+    reply(std::move(value));
+  });
+}
+
+absl::StatusOr<std::shared_ptr<StudyState>> Runtime::FindStudy(const std::string& study_id) {
+  absl::MutexLock lock(&studies_mu_);
+  auto it = studies_.find(study_id);
+  if (it == studies_.end()) {
+    return absl::NotFoundError(absl::StrCat("study ", StudyName(study_id),
+                                            " does not exist; create it with CreateStudy"));
+  }
+  return it->second;
+}
+
+absl::StatusOr<std::shared_ptr<StudyState>> Runtime::FindStudyByName(absl::string_view field,
+                                                                     absl::string_view name) {
+  ASSIGN_OR_RETURN(std::string study_id, ParseStudyName(field, name));
+  return FindStudy(study_id);
+}
+
+absl::StatusOr<std::pair<std::shared_ptr<StudyState>, int64_t>> Runtime::FindTrial(
+    absl::string_view field, absl::string_view name) {
+  ASSIGN_OR_RETURN(TrialKey key, ParseTrialName(field, name));
+  ASSIGN_OR_RETURN(std::shared_ptr<StudyState> study, FindStudy(key.study_id));
+  return std::make_pair(std::move(study), key.number);
+}
+
+// Looks up a trial under the study's lock: NOT_FOUND when the study was deleted or the number is
+// beyond the last trial.
+#define HYPERD_LOCKED_TRIAL(entry_var, study, number)                                 \
+  if ((study).deleted) return reply(absl::NotFoundError("the study was deleted"));     \
+  if ((number) >= static_cast<int64_t>((study).trials.size()))                         \
+    return reply(TrialNotFound((study).id(), (number)));                               \
+  TrialEntry& entry_var = (study).trials[(number)]
+
+// ---------------------------------------------------------------------------------------------
+// Studies
+
+void Runtime::CreateStudy(const hyperd::v1::CreateStudyRequest& request, Reply<Study> reply) {
+  if (absl::Status s = ValidateStudyId("study_id", request.study_id()); !s.ok()) return reply(s);
+  absl::StatusOr<Study> normalized = NormalizeNewStudy(request.study_id(), request.study(), FreshSeed());
+  if (!normalized.ok()) return reply(normalized.status());
+  if (request.validate_only()) return reply(*std::move(normalized));
+
+  absl::StatusOr<Study> result;
+  {
+    absl::MutexLock studies_lock(&studies_mu_);
+    auto it = studies_.find(request.study_id());
+    if (it != studies_.end()) {
+      StudyState& existing = *it->second;
+      absl::MutexLock lock(&existing.mu);
+      hyperd::v1::StudySpec wanted = normalized->spec();
+      wanted.set_seed(request.study().spec().seed());
+      std::string differences = DescribeSpecDifferences(existing.record.study.spec(), wanted);
+      if (!differences.empty()) {
+        result = absl::AlreadyExistsError(absl::StrCat(
+            "study ", StudyName(request.study_id()), " already exists with a different spec (",
+            differences, "); use another study_id, or send the same spec to get the existing study"));
+      } else {
+        result = existing.ToProto();
+      }
+    } else if (absl::Status writable = CheckWritable(); !writable.ok()) {
+      result = writable;
+    } else {
+      normalized->mutable_create_time()->CopyFrom(ToProtoTime(clock_->Now()));
+      absl::StatusOr<std::unique_ptr<StudyState>> state =
+          StudyState::Create(storage::StudyRecord{request.study_id(), *normalized, ""});
+      if (!state.ok()) {
+        result = state.status();
+      } else {
+        std::shared_ptr<StudyState> shared = std::move(*state);
+        studies_[request.study_id()] = shared;
+        absl::MutexLock lock(&shared->mu);
+        Log(LogLevel::kInfo, "study created", {{"study", request.study_id()}});
+        storage::WriteBatch batch;
+        batch.push_back(shared->PutStudyMutation());
+        CommitThenReply(std::move(batch), shared->ToProto(), std::move(reply));
+        return;
+      }
+    }
+  }
+  reply(std::move(result));
+}
+
+absl::StatusOr<Study> Runtime::GetStudy(const hyperd::v1::GetStudyRequest& request) {
+  ASSIGN_OR_RETURN(std::shared_ptr<StudyState> study, FindStudyByName("name", request.name()));
+  absl::MutexLock lock(&study->mu);
+  return study->ToProto();
+}
+
+absl::StatusOr<hyperd::v1::ListStudiesResponse> Runtime::ListStudies(
+    const hyperd::v1::ListStudiesRequest& request) {
+  ASSIGN_OR_RETURN(int page_size, ResolvePageSize("page_size", request.page_size()));
+  std::string after;
+  if (!request.page_token().empty()) {
+    ASSIGN_OR_RETURN(after, DecodePageToken("page_token", request.page_token(), 0));
+  }
+  std::vector<std::shared_ptr<StudyState>> page;
+  bool more = false;
+  {
+    absl::MutexLock lock(&studies_mu_);
+    auto it = after.empty() ? studies_.begin() : studies_.upper_bound(after);
+    for (; it != studies_.end(); ++it) {
+      if (static_cast<int>(page.size()) == page_size) {
+        more = true;
+        break;
+      }
+      page.push_back(it->second);
+    }
+  }
+  hyperd::v1::ListStudiesResponse response;
+  for (const auto& study : page) {
+    absl::MutexLock lock(&study->mu);
+    *response.add_studies() = study->ToProto();
+  }
+  if (more) response.set_next_page_token(EncodePageToken(page.back()->id(), 0));
+  return response;
+}
+
+void Runtime::UpdateStudy(const hyperd::v1::UpdateStudyRequest& request, Reply<Study> reply) {
+  absl::StatusOr<std::shared_ptr<StudyState>> found = FindStudyByName("study.name", request.study().name());
+  if (!found.ok()) return reply(found.status());
+  if (request.update_mask().paths_size() == 0) {
+    return reply(absl::InvalidArgumentError(
+        "update_mask: is empty; list the fields to change, e.g. \"limits.max_trials\""));
+  }
+  StudyState& study = **found;
+  absl::MutexLock lock(&study.mu);
+  if (study.deleted) return reply(absl::NotFoundError("the study was deleted"));
+  if (absl::Status s = CheckWritable(); !s.ok()) return reply(s);
+  Study updated = study.record.study;
+  const Study& in = request.study();
+  hyperd::v1::StudyLimits& limits = *updated.mutable_limits();
+  for (const std::string& path : request.update_mask().paths()) {
+    if (path == "description") {
+      updated.set_description(in.description());
+    } else if (path == "user_attributes") {
+      *updated.mutable_user_attributes() = in.user_attributes();
+    } else if (path == "limits") {
+      limits = in.limits();
+    } else if (path == "limits.max_trials") {
+      limits.set_max_trials(in.limits().max_trials());
+    } else if (path == "limits.max_parallel_trials") {
+      limits.set_max_parallel_trials(in.limits().max_parallel_trials());
+    } else if (path == "limits.lease_duration") {
+      *limits.mutable_lease_duration() = in.limits().lease_duration();
+    } else if (path == "limits.target_value") {
+      if (in.limits().has_target_value()) {
+        limits.set_target_value(in.limits().target_value());
+      } else {
+        limits.clear_target_value();
+      }
+    } else if (path == "limits.deadline") {
+      *limits.mutable_deadline() = in.limits().deadline();
+      if (!in.limits().has_deadline()) limits.clear_deadline();
+    } else {
+      return reply(absl::InvalidArgumentError(absl::StrCat(
+          "update_mask.paths: \"", path,
+          "\" cannot be updated; allowed: description, user_attributes, limits, limits.max_trials, "
+          "limits.max_parallel_trials, limits.lease_duration, limits.target_value, "
+          "limits.deadline (the spec is immutable: create a new study to change it)")));
+    }
+  }
+  if (absl::Status s = ValidateLimits("study.limits", limits); !s.ok()) return reply(s);
+  if (!limits.has_lease_duration()) {
+    limits.mutable_lease_duration()->set_seconds(absl::ToInt64Seconds(kDefaultLeaseDuration));
+  }
+  study.record.study = std::move(updated);
+  storage::WriteBatch batch;
+  batch.push_back(study.PutStudyMutation());
+  CommitThenReply(std::move(batch), study.ToProto(), std::move(reply));
+}
+
+void Runtime::SetStudyState(const hyperd::v1::SetStudyStateRequest& request, Reply<Study> reply) {
+  if (request.state() != Study::ACTIVE && request.state() != Study::PAUSED &&
+      request.state() != Study::COMPLETED) {
+    return reply(absl::InvalidArgumentError("state: must be ACTIVE, PAUSED or COMPLETED"));
+  }
+  absl::StatusOr<std::shared_ptr<StudyState>> found = FindStudyByName("name", request.name());
+  if (!found.ok()) return reply(found.status());
+  StudyState& study = **found;
+  absl::MutexLock lock(&study.mu);
+  if (study.deleted) return reply(absl::NotFoundError("the study was deleted"));
+  if (absl::Status s = CheckWritable(); !s.ok()) return reply(s);
+  const char* reason = request.state() == Study::PAUSED      ? "paused by SetStudyState"
+                       : request.state() == Study::COMPLETED ? "completed by SetStudyState"
+                                                             : "";
+  SetStudyStateLocked(study, request.state(), reason);
+  storage::WriteBatch batch;
+  batch.push_back(study.PutStudyMutation());
+  CommitThenReply(std::move(batch), study.ToProto(), std::move(reply));
+}
+
+void Runtime::DeleteStudy(const hyperd::v1::DeleteStudyRequest& request,
+                          Reply<google::protobuf::Empty> reply) {
+  absl::StatusOr<std::string> study_id = ParseStudyName("name", request.name());
+  if (!study_id.ok()) return reply(study_id.status());
+  if (absl::Status s = CheckWritable(); !s.ok()) return reply(s);
+  std::shared_ptr<StudyState> study;
+  {
+    absl::MutexLock lock(&studies_mu_);
+    auto it = studies_.find(*study_id);
+    if (it == studies_.end()) {
+      return reply(absl::NotFoundError(absl::StrCat("study ", request.name(), " does not exist")));
+    }
+    study = std::move(it->second);
+    studies_.erase(it);
+  }
+  absl::MutexLock lock(&study->mu);
+  study->deleted = true;
+  Log(LogLevel::kInfo, "study deleted", {{"study", *study_id}});
+  storage::WriteBatch batch;
+  batch.push_back(storage::DeleteStudy{*study_id});
+  CommitThenReply(std::move(batch), google::protobuf::Empty(), std::move(reply));
+}
+
+void Runtime::SetStudyStateLocked(StudyState& study, Study::State state, absl::string_view reason) {
+  study.record.study.set_state(state);
+  study.record.study.set_state_reason(std::string(reason));
+  Log(LogLevel::kInfo, "study state changed",
+      {{"study", study.id()}, {"state", Study::State_Name(state)}, {"reason", std::string(reason)}});
+}
+
+bool Runtime::CompleteIfPastDeadline(StudyState& study, storage::WriteBatch& batch) {
+  const Study& s = study.record.study;
+  if (s.state() == Study::COMPLETED || !s.limits().has_deadline()) return false;
+  if (clock_->Now() < FromProtoTime(s.limits().deadline())) return false;
+  SetStudyStateLocked(study, Study::COMPLETED, "deadline passed");
+  batch.push_back(study.PutStudyMutation());
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Suggestions
+
+void Runtime::SuggestTrials(const hyperd::v1::SuggestTrialsRequest& request,
+                            Reply<hyperd::v1::SuggestTrialsResponse> reply) {
+  if (request.count() < 0 || request.count() > kMaxSuggestCount) {
+    return reply(absl::InvalidArgumentError(absl::StrCat(
+        "count: must be between 1 and ", kMaxSuggestCount, " (0 means 1), got ", request.count())));
+  }
+  if (request.client_id().empty()) {
+    return reply(absl::InvalidArgumentError(
+        "client_id: is empty; send a stable id of the worker, e.g. \"hostname:pid:random\", so a "
+        "restarted worker gets its own trials back"));
+  }
+  if (absl::Status s = CheckLength("client_id", request.client_id(), kMaxClientIdLength); !s.ok()) {
+    return reply(s);
+  }
+  absl::StatusOr<std::shared_ptr<StudyState>> found = FindStudyByName("parent", request.parent());
+  if (!found.ok()) return reply(found.status());
+  std::shared_ptr<StudyState> study = *std::move(found);
+  for (double x : request.context()) {
+    if (!std::isfinite(x)) {
+      return reply(absl::InvalidArgumentError("context: values must be finite numbers"));
+    }
+  }
+  bool start_strand = false;
+  {
+    absl::MutexLock lock(&study->mu);
+    const int dimension = study->record.study.spec().context_dimension();
+    if (request.context_size() != dimension) {
+      return reply(absl::InvalidArgumentError(absl::StrCat(
+          "context: has ", request.context_size(), " values but the study declares context_dimension ",
+          dimension, "; send exactly that many")));
+    }
+    study->suggest_queue.push_back([this, study, request, reply](absl::Status runnable) {
+      if (!runnable.ok()) return reply(runnable);
+      Suggest(study, request, reply);
+    });
+    if (!study->suggest_running) start_strand = study->suggest_running = true;
+  }
+  if (start_strand) RunSuggestStrand(std::move(study));
+}
+
+void Runtime::RunSuggestStrand(std::shared_ptr<StudyState> study) {
+  absl::Status submitted = pool_->Submit([this, study] {
+    while (true) {
+      std::function<void(absl::Status)> job;
+      {
+        absl::MutexLock lock(&study->mu);
+        if (study->suggest_queue.empty()) {
+          study->suggest_running = false;
+          return;
+        }
+        job = std::move(study->suggest_queue.front());
+        study->suggest_queue.pop_front();
+      }
+      job(absl::OkStatus());
+    }
+  });
+  if (submitted.ok()) return;
+  std::deque<std::function<void(absl::Status)>> jobs;
+  {
+    absl::MutexLock lock(&study->mu);
+    jobs.swap(study->suggest_queue);
+    study->suggest_running = false;
+  }
+  for (auto& job : jobs) job(submitted);
+}
+
+void Runtime::RenewLease(StudyState& study, TrialEntry& entry) {
+  *entry.header.mutable_lease_expire_time() = ToProtoTime(clock_->Now() + study.lease_duration());
+}
+
+struct Runtime::SuggestPlan {
+  algorithms::SamplerInput input;
+  std::vector<algorithms::TrialObservation> observations;
+};
+
+void Runtime::Suggest(const std::shared_ptr<StudyState>& study_ptr,
+                      const hyperd::v1::SuggestTrialsRequest& request,
+                      Reply<hyperd::v1::SuggestTrialsResponse> reply) {
+  using Response = hyperd::v1::SuggestTrialsResponse;
+  StudyState& study = *study_ptr;
+  const absl::Time started = absl::Now();
+  const int count = std::max(request.count(), 1);
+  storage::WriteBatch batch;
+  Response response;
+  std::vector<int64_t> picked;
+  std::optional<SuggestPlan> plan;
+
+  const auto activate = [&](TrialEntry& entry) ABSL_EXCLUSIVE_LOCKS_REQUIRED(study.mu) {
+    entry.header.set_state(Trial::ACTIVE);
+    entry.header.set_client_id(request.client_id());
+    *entry.header.mutable_start_time() = ToProtoTime(clock_->Now());
+    if (entry.header.context().empty()) *entry.header.mutable_context() = request.context();
+    RenewLease(study, entry);
+    batch.push_back(study.PutTrialMutation(entry));
+    picked.push_back(entry.header.number());
+  };
+
+  {
+    absl::MutexLock lock(&study.mu);
+    if (study.deleted) return reply(absl::NotFoundError("the study was deleted"));
+    if (absl::Status s = CheckWritable(); !s.ok()) return reply(s);
+    CompleteIfPastDeadline(study, batch);
+    // 1. The caller's own open trials: a restarted worker resumes its trial.
+    for (TrialEntry& entry : study.trials) {
+      if (static_cast<int>(picked.size()) == count) break;
+      if (IsOpen(entry.header.state()) && entry.header.client_id() == request.client_id()) {
+        RenewLease(study, entry);
+        batch.push_back(study.PutTrialMutation(entry));
+        picked.push_back(entry.header.number());
+      }
+    }
+    const hyperd::v1::StudyLimits& limits = study.record.study.limits();
+    if (static_cast<int>(picked.size()) < count) {
+      if (study.record.study.state() != Study::ACTIVE) {
+        response.set_reason(Response::STUDY_NOT_ACTIVE);
+      } else {
+        int room = limits.max_parallel_trials() > 0
+                       ? limits.max_parallel_trials() - study.CountOpenTrials()
+                       : INT_MAX;
+        // 2. Queued trials (CreateTrial), oldest first.
+        for (TrialEntry& entry : study.trials) {
+          if (static_cast<int>(picked.size()) == count || room <= 0) break;
+          if (entry.header.state() == Trial::REQUESTED) {
+            activate(entry);
+            --room;
+          }
+        }
+        // 3. New trials from the sampler, within the limits.
+        const int remaining = count - static_cast<int>(picked.size());
+        if (room < remaining) response.set_reason(Response::MAX_PARALLEL_REACHED);
+        int wanted = std::min(remaining, room);
+        if (limits.max_trials() > 0) {
+          const int left = limits.max_trials() - static_cast<int>(study.trials.size());
+          if (left < wanted) response.set_reason(Response::MAX_TRIALS_REACHED);
+          wanted = std::min(wanted, left);
+        }
+        if (wanted > 0) {
+          plan.emplace();
+          plan->observations = study.Observations();
+          plan->input.space = &study.space();
+          plan->input.goal = study.goal();
+          plan->input.seed = study.record.study.spec().seed();
+          plan->input.state = study.record.sampler_state;
+          plan->input.count = wanted;
+          plan->input.context.assign(request.context().begin(), request.context().end());
+        }
+      }
+    }
+  }
+
+  // The sampler computes outside the lock: reports and heartbeats are never blocked by it. The
+  // suggestion strand guarantees no other suggestion of this study runs meanwhile.
+  absl::StatusOr<algorithms::SamplerOutput> output;
+  if (plan) {
+    plan->input.trials = &plan->observations;
+    output = study.sampler().Suggest(plan->input);
+  }
+
+  absl::MutexLock lock(&study.mu);
+  if (study.deleted) return reply(absl::NotFoundError("the study was deleted"));
+  if (plan && !output.ok()) {
+    Log(LogLevel::kError, "sampler failed", {{"study", study.id()}, {"error", output.status().ToString()}});
+    return CommitThenReply<Response>(std::move(batch), Response(), [reply, status = output.status()](
+                                                                     absl::StatusOr<Response>) {
+      reply(absl::InternalError(absl::StrCat("the sampler failed: ", status.message())));
+    });
+  }
+  if (plan && study.record.study.state() != Study::ACTIVE) {
+    response.set_reason(Response::STUDY_NOT_ACTIVE);  // paused or completed while sampling
+  } else if (plan) {
+    const hyperd::v1::StudyLimits& limits = study.record.study.limits();
+    size_t usable = output->suggestions.size();
+    if (limits.max_trials() > 0) {
+      const int left = limits.max_trials() - static_cast<int>(study.trials.size());
+      usable = std::min<size_t>(usable, std::max(left, 0));
+      if (usable < output->suggestions.size()) response.set_reason(Response::MAX_TRIALS_REACHED);
+    }
+    const absl::Time now = clock_->Now();
+    for (size_t i = 0; i < usable; ++i) {
+      TrialEntry entry;
+      const int64_t number = static_cast<int64_t>(study.trials.size());
+      entry.header.set_name(TrialName(study.id(), number));
+      entry.header.set_number(number);
+      ToParameters(output->suggestions[i], entry.header.mutable_parameters());
+      entry.header.set_state(Trial::REQUESTED);
+      *entry.header.mutable_create_time() = ToProtoTime(now);
+      entry.header.set_max_resource(study.record.study.spec().resource().max_resource());
+      entry.header.set_origin(study.sampler_name());
+      study.trials.push_back(std::move(entry));
+      activate(study.trials.back());
+      counters_.trials_created.fetch_add(1, std::memory_order_relaxed);
+    }
+    study.record.sampler_state = output->state;
+    study.sampler_status = output->status;
+    batch.push_back(storage::PutSamplerState{study.id(), output->state});
+    if (output->exhausted && static_cast<int>(picked.size()) < count) {
+      response.set_reason(Response::SPACE_EXHAUSTED);
+    }
+  }
+  if (static_cast<int>(picked.size()) == count) response.set_reason(Response::REASON_UNSPECIFIED);
+  for (int64_t number : picked) *response.add_trials() = study.TrialToProto(study.trials[number]);
+  if (suggest_observer_) suggest_observer_(study.sampler_name(), absl::Now() - started);
+  CommitThenReply(std::move(batch), std::move(response), std::move(reply));
+}
+
+void Runtime::CreateTrial(const hyperd::v1::CreateTrialRequest& request, Reply<Trial> reply) {
+  absl::StatusOr<std::shared_ptr<StudyState>> found = FindStudyByName("parent", request.parent());
+  if (!found.ok()) return reply(found.status());
+  StudyState& study = **found;
+  absl::StatusOr<algorithms::Assignment> assignment = ToAssignment(request.trial().parameters());
+  if (!assignment.ok()) {
+    return reply(absl::InvalidArgumentError(absl::StrCat("trial.", assignment.status().message())));
+  }
+  if (absl::Status s = algorithms::ValidateAssignment(study.space(), *assignment); !s.ok()) {
+    return reply(absl::InvalidArgumentError(absl::StrCat("trial.", s.message())));
+  }
+  absl::MutexLock lock(&study.mu);
+  if (study.deleted) return reply(absl::NotFoundError("the study was deleted"));
+  if (absl::Status s = CheckWritable(); !s.ok()) return reply(s);
+  const int max_trials = study.record.study.limits().max_trials();
+  if (max_trials > 0 && static_cast<int>(study.trials.size()) >= max_trials) {
+    return reply(absl::ResourceExhaustedError(absl::StrCat(
+        "study ", study.id(), " already has max_trials=", max_trials,
+        " trials; raise limits.max_trials with UpdateStudy to add more")));
+  }
+  TrialEntry entry;
+  const int64_t number = static_cast<int64_t>(study.trials.size());
+  entry.header.set_name(TrialName(study.id(), number));
+  entry.header.set_number(number);
+  ToParameters(*assignment, entry.header.mutable_parameters());
+  entry.header.set_state(Trial::REQUESTED);
+  *entry.header.mutable_create_time() = ToProtoTime(clock_->Now());
+  *entry.header.mutable_user_attributes() = request.trial().user_attributes();
+  entry.header.set_max_resource(study.record.study.spec().resource().max_resource());
+  entry.header.set_origin("user");
+  study.trials.push_back(std::move(entry));
+  counters_.trials_created.fetch_add(1, std::memory_order_relaxed);
+  storage::WriteBatch batch;
+  batch.push_back(study.PutTrialMutation(study.trials.back()));
+  CommitThenReply(std::move(batch), study.TrialToProto(study.trials.back()), std::move(reply));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Trials: reads
+
+absl::StatusOr<Trial> Runtime::GetTrial(const hyperd::v1::GetTrialRequest& request) {
+  ASSIGN_OR_RETURN(auto found, FindTrial("name", request.name()));
+  StudyState& study = *found.first;
+  absl::MutexLock lock(&study.mu);
+  if (found.second >= static_cast<int64_t>(study.trials.size())) {
+    return TrialNotFound(study.id(), found.second);
+  }
+  return study.TrialToProto(study.trials[found.second]);
+}
+
+absl::StatusOr<hyperd::v1::ListTrialsResponse> Runtime::ListTrials(
+    const hyperd::v1::ListTrialsRequest& request) {
+  ASSIGN_OR_RETURN(std::shared_ptr<StudyState> study, FindStudyByName("parent", request.parent()));
+  ASSIGN_OR_RETURN(int page_size, ResolvePageSize("page_size", request.page_size()));
+  std::set<int> states;
+  for (int state : request.states()) {
+    if (!Trial::State_IsValid(state) || state == Trial::STATE_UNSPECIFIED) {
+      return absl::InvalidArgumentError(absl::StrCat("states: ", state, " is not a trial state"));
+    }
+    states.insert(state);
+  }
+  const uint64_t filter_hash = absl::HashOf(std::vector<int>(states.begin(), states.end()));
+  int64_t next = 0;
+  if (!request.page_token().empty()) {
+    ASSIGN_OR_RETURN(std::string last, DecodePageToken("page_token", request.page_token(), filter_hash));
+    if (!absl::SimpleAtoi(last, &next)) {
+      return absl::InvalidArgumentError("page_token: is not a token returned by this server");
+    }
+    ++next;
+  }
+  hyperd::v1::ListTrialsResponse response;
+  absl::MutexLock lock(&study->mu);
+  for (int64_t i = std::max<int64_t>(next, 0); i < static_cast<int64_t>(study->trials.size()); ++i) {
+    const TrialEntry& entry = study->trials[i];
+    if (!states.empty() && states.count(entry.header.state()) == 0) continue;
+    if (response.trials_size() == page_size) {
+      response.set_next_page_token(EncodePageToken(absl::StrCat(i - 1), filter_hash));
+      break;
+    }
+    *response.add_trials() = study->TrialToProto(entry, !request.skip_measurements());
+  }
+  return response;
+}
+
+absl::StatusOr<hyperd::v1::CheckTrialEarlyStoppingResponse> Runtime::CheckTrialEarlyStopping(
+    const hyperd::v1::CheckTrialEarlyStoppingRequest& request) {
+  ASSIGN_OR_RETURN(auto found, FindTrial("name", request.name()));
+  StudyState& study = *found.first;
+  absl::MutexLock lock(&study.mu);
+  if (found.second >= static_cast<int64_t>(study.trials.size())) {
+    return TrialNotFound(study.id(), found.second);
+  }
+  const Trial& trial = study.trials[found.second].header;
+  hyperd::v1::CheckTrialEarlyStoppingResponse response;
+  if (trial.state() == Trial::STOPPING) {
+    response.set_should_stop(true);
+    response.set_reason(trial.reason());
+  } else if (IsFinished(trial.state())) {
+    response.set_should_stop(true);
+    response.set_reason(absl::StrCat("trial is ", Trial::State_Name(trial.state())));
+  }
+  return response;
+}
+
+absl::StatusOr<hyperd::v1::ListOptimalTrialsResponse> Runtime::ListOptimalTrials(
+    const hyperd::v1::ListOptimalTrialsRequest& request) {
+  ASSIGN_OR_RETURN(std::shared_ptr<StudyState> study, FindStudyByName("parent", request.parent()));
+  absl::MutexLock lock(&study->mu);
+  const TrialEntry* best = nullptr;
+  for (const TrialEntry& entry : study->trials) {
+    if (entry.header.state() != Trial::SUCCEEDED || !entry.header.has_objective_value() ||
+        !std::isfinite(entry.header.objective_value())) {
+      continue;
+    }
+    if (best == nullptr ||
+        study->IsBetter(entry.header.objective_value(), best->header.objective_value())) {
+      best = &entry;
+    }
+  }
+  hyperd::v1::ListOptimalTrialsResponse response;
+  if (best != nullptr) *response.add_trials() = study->TrialToProto(*best);
+  return response;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Trials: reports and lifecycle
+
+void Runtime::ReportMeasurement(const hyperd::v1::ReportMeasurementRequest& request,
+                                Reply<hyperd::v1::ReportMeasurementResponse> reply) {
+  absl::StatusOr<std::pair<std::shared_ptr<StudyState>, int64_t>> found =
+      FindTrial("name", request.name());
+  if (!found.ok()) return reply(found.status());
+  StudyState& study = *found->first;
+  if (absl::Status s = ValidateMeasurement("measurement", request.measurement(),
+                                           study.objective_metric());
+      !s.ok()) {
+    return reply(s);
+  }
+  absl::MutexLock lock(&study.mu);
+  HYPERD_LOCKED_TRIAL(entry, study, found->second);
+  if (!IsOpen(entry.header.state())) return reply(NotOpen(entry));
+  if (absl::Status s = CheckClient(entry, request.client_id()); !s.ok()) return reply(s);
+  if (absl::Status s = CheckWritable(); !s.ok()) return reply(s);
+
+  const int64_t step = request.measurement().step();
+  auto& measurements = entry.measurements;
+  auto at = std::lower_bound(measurements.begin(), measurements.end(), step,
+                             [](const hyperd::v1::Measurement& m, int64_t s) { return m.step() < s; });
+  hyperd::v1::ReportMeasurementResponse response;
+  storage::WriteBatch batch;
+  if (at != measurements.end() && at->step() == step) {
+    response.set_duplicate(true);
+    counters_.measurements_duplicate.fetch_add(1, std::memory_order_relaxed);
+  } else if (at != measurements.end()) {
+    return reply(absl::InvalidArgumentError(absl::StrCat(
+        "measurement.step: ", step, " is below the trial's last reported step ",
+        measurements.back().step(), "; steps must not go backwards (a repeat of a reported step is "
+        "acknowledged as a duplicate)")));
+  } else {
+    hyperd::v1::Measurement m = request.measurement();
+    *m.mutable_report_time() = ToProtoTime(clock_->Now());
+    batch.push_back(storage::PutMeasurement{storage::MeasurementRecord{study.id(), entry.header.number(), m}});
+    measurements.push_back(std::move(m));
+    counters_.measurements_stored.fetch_add(1, std::memory_order_relaxed);
+    const double objective = *ObjectiveOf(measurements.back(), study.objective_metric());
+    if (!std::isfinite(objective) && entry.header.state() == Trial::ACTIVE) {
+      entry.header.set_state(Trial::STOPPING);
+      entry.header.set_reason(absl::StrCat("non-finite objective at step ", step));
+    }
+  }
+  RenewLease(study, entry);
+  batch.push_back(study.PutTrialMutation(entry));
+  response.set_should_stop(entry.header.state() == Trial::STOPPING);
+  if (response.should_stop()) response.set_stop_reason(entry.header.reason());
+  *response.mutable_lease_expire_time() = entry.header.lease_expire_time();
+  CommitThenReply(std::move(batch), std::move(response), std::move(reply));
+}
+
+void Runtime::Heartbeat(const hyperd::v1::HeartbeatRequest& request,
+                        Reply<hyperd::v1::HeartbeatResponse> reply) {
+  absl::StatusOr<std::pair<std::shared_ptr<StudyState>, int64_t>> found =
+      FindTrial("name", request.name());
+  if (!found.ok()) return reply(found.status());
+  StudyState& study = *found->first;
+  absl::MutexLock lock(&study.mu);
+  HYPERD_LOCKED_TRIAL(entry, study, found->second);
+  if (!IsOpen(entry.header.state())) return reply(NotOpen(entry));
+  if (absl::Status s = CheckClient(entry, request.client_id()); !s.ok()) return reply(s);
+  if (absl::Status s = CheckWritable(); !s.ok()) return reply(s);
+  RenewLease(study, entry);
+  storage::WriteBatch batch;
+  batch.push_back(study.PutTrialMutation(entry));
+  hyperd::v1::HeartbeatResponse response;
+  *response.mutable_lease_expire_time() = entry.header.lease_expire_time();
+  response.set_should_stop(entry.header.state() == Trial::STOPPING);
+  CommitThenReply(std::move(batch), std::move(response), std::move(reply));
+}
+
+void Runtime::MutateTrial(
+    absl::string_view field, absl::string_view name, absl::string_view client_id,
+    bool allow_requested,
+    const std::function<absl::Status(StudyState&, TrialEntry&, storage::WriteBatch&)>& mutate,
+    Reply<Trial> reply) {
+  absl::StatusOr<std::pair<std::shared_ptr<StudyState>, int64_t>> found = FindTrial(field, name);
+  if (!found.ok()) return reply(found.status());
+  StudyState& study = *found->first;
+  absl::MutexLock lock(&study.mu);
+  HYPERD_LOCKED_TRIAL(entry, study, found->second);
+  const bool requested = entry.header.state() == Trial::REQUESTED;
+  if (!IsOpen(entry.header.state()) && !(allow_requested && requested)) return reply(NotOpen(entry));
+  if (absl::Status s = CheckClient(entry, client_id); !s.ok()) return reply(s);
+  if (absl::Status s = CheckWritable(); !s.ok()) return reply(s);
+  storage::WriteBatch batch;
+  if (absl::Status s = mutate(study, entry, batch); !s.ok()) return reply(s);
+  CommitThenReply(std::move(batch), study.TrialToProto(entry), std::move(reply));
+}
+
+void Runtime::CompleteTrial(const hyperd::v1::CompleteTrialRequest& request, Reply<Trial> reply) {
+  if (absl::Status s = CheckLength("infeasible_reason", request.infeasible_reason(), kMaxReasonLength);
+      !s.ok()) {
+    return reply(s);
+  }
+  MutateTrial(
+      "name", request.name(), request.client_id(), /*allow_requested=*/true,
+      [&](StudyState& study, TrialEntry& entry, storage::WriteBatch& batch)
+          ABSL_NO_THREAD_SAFETY_ANALYSIS -> absl::Status {
+        if (request.infeasible()) {
+          FinishTrial(study, entry, Trial::INFEASIBLE, std::nullopt,
+                      request.infeasible_reason().empty() ? "infeasible" : request.infeasible_reason(),
+                      batch);
+          return absl::OkStatus();
+        }
+        hyperd::v1::Measurement final;
+        if (request.has_final_measurement()) {
+          RETURN_IF_ERROR(ValidateMeasurement("final_measurement", request.final_measurement(),
+                                              study.objective_metric()));
+          final = request.final_measurement();
+          *final.mutable_report_time() = ToProtoTime(clock_->Now());
+        } else if (!entry.measurements.empty()) {
+          final = entry.measurements.back();
+        } else {
+          return absl::InvalidArgumentError(
+              "final_measurement: is missing and the trial has no measurements; send the final "
+              "objective value, or mark the trial infeasible");
+        }
+        const double value = *ObjectiveOf(final, study.objective_metric());
+        *entry.header.mutable_final_measurement() = std::move(final);
+        if (!std::isfinite(value)) {
+          FinishTrial(study, entry, Trial::FAILED, value, "non-finite objective", batch);
+        } else if (entry.header.state() == Trial::STOPPING) {
+          FinishTrial(study, entry, Trial::PRUNED, value, entry.header.reason(), batch);
+        } else {
+          FinishTrial(study, entry, Trial::SUCCEEDED, value, "", batch);
+        }
+        return absl::OkStatus();
+      },
+      std::move(reply));
+}
+
+void Runtime::FailTrial(const hyperd::v1::FailTrialRequest& request, Reply<Trial> reply) {
+  if (absl::Status s = CheckLength("reason", request.reason(), kMaxReasonLength); !s.ok()) {
+    return reply(s);
+  }
+  MutateTrial(
+      "name", request.name(), request.client_id(), /*allow_requested=*/true,
+      [&](StudyState& study, TrialEntry& entry, storage::WriteBatch& batch)
+          ABSL_NO_THREAD_SAFETY_ANALYSIS -> absl::Status {
+        FinishTrial(study, entry, Trial::FAILED, std::nullopt,
+                    request.reason().empty() ? "failed by the worker" : request.reason(), batch);
+        return absl::OkStatus();
+      },
+      std::move(reply));
+}
+
+void Runtime::StopTrial(const hyperd::v1::StopTrialRequest& request, Reply<Trial> reply) {
+  if (absl::Status s = CheckLength("reason", request.reason(), kMaxReasonLength); !s.ok()) {
+    return reply(s);
+  }
+  MutateTrial(
+      "name", request.name(), /*client_id=*/"", /*allow_requested=*/false,
+      [&](StudyState& study, TrialEntry& entry, storage::WriteBatch& batch) -> absl::Status {
+        if (entry.header.state() == Trial::STOPPING) return absl::OkStatus();
+        entry.header.set_state(Trial::STOPPING);
+        entry.header.set_reason(request.reason().empty() ? "stopped by StopTrial" : request.reason());
+        batch.push_back(study.PutTrialMutation(entry));
+        return absl::OkStatus();
+      },
+      std::move(reply));
+}
+
+void Runtime::FinishTrial(StudyState& study, TrialEntry& entry, Trial::State state,
+                          std::optional<double> value, absl::string_view reason,
+                          storage::WriteBatch& batch) {
+  Trial& trial = entry.header;
+  trial.set_state(state);
+  if (value.has_value()) {
+    trial.set_objective_value(*value);
+  } else {
+    trial.clear_objective_value();
+  }
+  trial.set_reason(std::string(reason));
+  *trial.mutable_end_time() = ToProtoTime(clock_->Now());
+  trial.clear_lease_expire_time();
+  batch.push_back(study.PutTrialMutation(entry));
+
+  Study& s = study.record.study;
+  if (s.state() == Study::COMPLETED) return;
+  const hyperd::v1::StudyLimits& limits = s.limits();
+  if (state == Trial::SUCCEEDED && limits.has_target_value() && value.has_value() &&
+      !study.IsBetter(limits.target_value(), *value)) {
+    SetStudyStateLocked(study, Study::COMPLETED,
+                        absl::StrCat("target_value reached by trial ", trial.number()));
+    batch.push_back(study.PutStudyMutation());
+  } else if (limits.max_trials() > 0 && study.CountFinishedTrials() >= limits.max_trials()) {
+    SetStudyStateLocked(study, Study::COMPLETED,
+                        absl::StrCat("max_trials (", limits.max_trials(), ") trials finished"));
+    batch.push_back(study.PutStudyMutation());
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Leases
+
+int Runtime::ReapExpiredLeases() {
+  std::vector<std::shared_ptr<StudyState>> studies;
+  {
+    absl::MutexLock lock(&studies_mu_);
+    for (const auto& [id, study] : studies_) studies.push_back(study);
+  }
+  if (storage_failed_.load()) return 0;
+  int reclaimed = 0;
+  const absl::Time now = clock_->Now();
+  for (const auto& study : studies) {
+    absl::MutexLock lock(&study->mu);
+    if (study->deleted) continue;
+    storage::WriteBatch batch;
+    CompleteIfPastDeadline(*study, batch);
+    for (TrialEntry& entry : study->trials) {
+      if (!IsOpen(entry.header.state()) || FromProtoTime(entry.header.lease_expire_time()) > now) {
+        continue;
+      }
+      Log(LogLevel::kWarning, "lease expired",
+          {{"study", study->id()}, {"trial", absl::StrCat(entry.header.number())},
+           {"client", entry.header.client_id()}});
+      if (entry.header.state() == Trial::STOPPING && !entry.measurements.empty()) {
+        FinishTrial(*study, entry, Trial::PRUNED,
+                    ObjectiveOf(entry.measurements.back(), study->objective_metric()),
+                    "lease expired while stopping", batch);
+      } else {
+        FinishTrial(*study, entry, Trial::FAILED, std::nullopt, "lease expired", batch);
+      }
+      ++reclaimed;
+    }
+    if (batch.empty()) continue;
+    store_->Commit(std::move(batch), [this](absl::Status status) {
+      if (status.ok()) return;
+      storage_failed_.store(true);
+      Log(LogLevel::kError, "storage commit failed in the lease reaper", {{"error", status.ToString()}});
+    });
+  }
+  counters_.leases_reclaimed.fetch_add(reclaimed, std::memory_order_relaxed);
+  return reclaimed;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Metrics
+
+std::map<std::string, int64_t> Runtime::CountStudiesByState() {
+  std::map<std::string, int64_t> counts;
+  for (int s : {Study::ACTIVE, Study::PAUSED, Study::COMPLETED}) {
+    counts[absl::AsciiStrToLower(Study::State_Name(static_cast<Study::State>(s)))] = 0;
+  }
+  absl::MutexLock lock(&studies_mu_);
+  for (const auto& [id, study] : studies_) {
+    absl::MutexLock study_lock(&study->mu);
+    ++counts[absl::AsciiStrToLower(Study::State_Name(study->record.study.state()))];
+  }
+  return counts;
+}
+
+std::map<std::string, int64_t> Runtime::CountTrialsByState() {
+  std::map<std::string, int64_t> counts;
+  for (int s = Trial::REQUESTED; s <= Trial::INFEASIBLE; ++s) {
+    counts[absl::AsciiStrToLower(Trial::State_Name(static_cast<Trial::State>(s)))] = 0;
+  }
+  std::vector<std::shared_ptr<StudyState>> studies;
+  {
+    absl::MutexLock lock(&studies_mu_);
+    for (const auto& [id, study] : studies_) studies.push_back(study);
+  }
+  for (const auto& study : studies) {
+    absl::MutexLock lock(&study->mu);
+    for (const TrialEntry& entry : study->trials) {
+      ++counts[absl::AsciiStrToLower(Trial::State_Name(entry.header.state()))];
+    }
+  }
+  return counts;
+}
+
+}  // namespace hyperd::server

@@ -1,0 +1,153 @@
+// The study runtime: every API operation on studies and trials, with the trial lifecycle, leases
+// and limits of DESIGN.md §3-4. Domain code: takes and returns API messages and absl::Status, never
+// gRPC types.
+//
+// Writes follow one pattern: validate (no state change on bad input), change the in-memory study
+// under its mutex, submit the mutations to the store in the same critical section (so the store
+// sees them in memory order), and reply from the store's commit callback, so a reply always means
+// durable. If a commit fails the runtime stops accepting writes (fail-stop: memory may be ahead of
+// the disk) until a restart reloads the truth from storage.
+#ifndef HYPERD_SERVER_RUNTIME_H_
+#define HYPERD_SERVER_RUNTIME_H_
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "google/protobuf/empty.pb.h"
+#include "hyperd/v1/hyperd.pb.h"
+#include "server/clock.h"
+#include "server/study_state.h"
+#include "server/worker_pool.h"
+#include "storage/trial_store.h"
+
+namespace hyperd::server {
+
+template <typename T>
+using Reply = std::function<void(absl::StatusOr<T>)>;
+
+// Counters the metrics layer exports.
+struct RuntimeCounters {
+  std::atomic<int64_t> leases_reclaimed{0};
+  std::atomic<int64_t> measurements_stored{0};
+  std::atomic<int64_t> measurements_duplicate{0};
+  std::atomic<int64_t> trials_created{0};
+};
+
+// Observes each suggestion's latency, by sampler name (metrics).
+using SuggestObserver = std::function<void(const std::string& sampler, absl::Duration duration)>;
+
+// Thread-safe. Replies may run on the caller's thread, a worker-pool thread or the store's writer
+// thread; they must be quick.
+class Runtime {
+ public:
+  Runtime(storage::TrialStore* store, const Clock* clock, WorkerPool* pool);
+  Runtime(const Runtime&) = delete;
+  Runtime& operator=(const Runtime&) = delete;
+
+  // Loads every study from the store and grants every open trial a fresh lease (an outage never
+  // fails trials en masse). Call once, before serving.
+  absl::Status Load();
+
+  void CreateStudy(const hyperd::v1::CreateStudyRequest& request, Reply<hyperd::v1::Study> reply);
+  absl::StatusOr<hyperd::v1::Study> GetStudy(const hyperd::v1::GetStudyRequest& request);
+  absl::StatusOr<hyperd::v1::ListStudiesResponse> ListStudies(
+      const hyperd::v1::ListStudiesRequest& request);
+  void UpdateStudy(const hyperd::v1::UpdateStudyRequest& request, Reply<hyperd::v1::Study> reply);
+  void SetStudyState(const hyperd::v1::SetStudyStateRequest& request,
+                     Reply<hyperd::v1::Study> reply);
+  void DeleteStudy(const hyperd::v1::DeleteStudyRequest& request,
+                   Reply<google::protobuf::Empty> reply);
+
+  void SuggestTrials(const hyperd::v1::SuggestTrialsRequest& request,
+                     Reply<hyperd::v1::SuggestTrialsResponse> reply);
+  void CreateTrial(const hyperd::v1::CreateTrialRequest& request, Reply<hyperd::v1::Trial> reply);
+  absl::StatusOr<hyperd::v1::Trial> GetTrial(const hyperd::v1::GetTrialRequest& request);
+  absl::StatusOr<hyperd::v1::ListTrialsResponse> ListTrials(
+      const hyperd::v1::ListTrialsRequest& request);
+  void ReportMeasurement(const hyperd::v1::ReportMeasurementRequest& request,
+                         Reply<hyperd::v1::ReportMeasurementResponse> reply);
+  void Heartbeat(const hyperd::v1::HeartbeatRequest& request,
+                 Reply<hyperd::v1::HeartbeatResponse> reply);
+  absl::StatusOr<hyperd::v1::CheckTrialEarlyStoppingResponse> CheckTrialEarlyStopping(
+      const hyperd::v1::CheckTrialEarlyStoppingRequest& request);
+  void CompleteTrial(const hyperd::v1::CompleteTrialRequest& request,
+                     Reply<hyperd::v1::Trial> reply);
+  void FailTrial(const hyperd::v1::FailTrialRequest& request, Reply<hyperd::v1::Trial> reply);
+  void StopTrial(const hyperd::v1::StopTrialRequest& request, Reply<hyperd::v1::Trial> reply);
+  absl::StatusOr<hyperd::v1::ListOptimalTrialsResponse> ListOptimalTrials(
+      const hyperd::v1::ListOptimalTrialsRequest& request);
+
+  // Ends every open trial whose lease has expired (ACTIVE -> FAILED "lease expired", STOPPING ->
+  // PRUNED) and completes studies past their deadline. Returns the number of trials reclaimed.
+  // Called periodically by the LeaseReaper; the writes are submitted before it returns.
+  int ReapExpiredLeases();
+
+  // Studies and trials by state, for metrics.
+  std::map<std::string, int64_t> CountStudiesByState();
+  std::map<std::string, int64_t> CountTrialsByState();
+
+  const RuntimeCounters& counters() const { return counters_; }
+  void set_suggest_observer(SuggestObserver observer) { suggest_observer_ = std::move(observer); }
+  // False once a commit failed (see the class comment): health reports NOT_SERVING.
+  bool healthy() const { return !storage_failed_.load(); }
+
+ private:
+  struct SuggestPlan;
+
+  absl::StatusOr<std::shared_ptr<StudyState>> FindStudy(const std::string& study_id);
+  absl::StatusOr<std::shared_ptr<StudyState>> FindStudyByName(absl::string_view field,
+                                                              absl::string_view name);
+  // Resolves a trial name to its study (the trial is checked under the study's lock by the caller).
+  absl::StatusOr<std::pair<std::shared_ptr<StudyState>, int64_t>> FindTrial(
+      absl::string_view field, absl::string_view name);
+
+  // Submits `batch` and calls `reply(value)` once it is durable, or with the commit's error.
+  template <typename T>
+  void CommitThenReply(storage::WriteBatch batch, T value, Reply<T> reply);
+  absl::Status CheckWritable() const;
+
+  // Runs the suggestion strand of `study` on the worker pool.
+  void RunSuggestStrand(std::shared_ptr<StudyState> study);
+  void Suggest(const std::shared_ptr<StudyState>& study,
+               const hyperd::v1::SuggestTrialsRequest& request,
+               Reply<hyperd::v1::SuggestTrialsResponse> reply);
+
+  // Shared by Complete/Fail/Stop: applies `mutate` to the trial under the study lock after the
+  // common checks, then commits and replies with the trial.
+  void MutateTrial(absl::string_view field, absl::string_view name, absl::string_view client_id,
+                   bool allow_requested,
+                   const std::function<absl::Status(StudyState&, TrialEntry&,
+                                                    storage::WriteBatch&)>& mutate,
+                   Reply<hyperd::v1::Trial> reply);
+
+  // Ends `entry` in a final state; updates the study's own state when a limit is reached.
+  void FinishTrial(StudyState& study, TrialEntry& entry, hyperd::v1::Trial::State state,
+                   std::optional<double> value, absl::string_view reason,
+                   storage::WriteBatch& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(study.mu);
+  // Completes the study if its deadline passed. Returns whether it changed.
+  bool CompleteIfPastDeadline(StudyState& study, storage::WriteBatch& batch)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(study.mu);
+  void SetStudyStateLocked(StudyState& study, hyperd::v1::Study::State state,
+                           absl::string_view reason) ABSL_EXCLUSIVE_LOCKS_REQUIRED(study.mu);
+  void RenewLease(StudyState& study, TrialEntry& entry) ABSL_EXCLUSIVE_LOCKS_REQUIRED(study.mu);
+
+  storage::TrialStore* const store_;
+  const Clock* const clock_;
+  WorkerPool* const pool_;
+  RuntimeCounters counters_;
+  SuggestObserver suggest_observer_;
+  std::atomic<bool> storage_failed_{false};
+
+  absl::Mutex studies_mu_;
+  std::map<std::string, std::shared_ptr<StudyState>> studies_ ABSL_GUARDED_BY(studies_mu_);
+};
+
+}  // namespace hyperd::server
+
+#endif  // HYPERD_SERVER_RUNTIME_H_

@@ -1,0 +1,129 @@
+#include "server/spec_conversion.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace hyperd::server {
+namespace {
+
+using hyperd::v1::ParameterSpec;
+
+algorithms::Scale ToScale(hyperd::v1::Scale scale) {
+  return scale == hyperd::v1::LOG ? algorithms::Scale::kLog : algorithms::Scale::kLinear;
+}
+
+}  // namespace
+
+absl::StatusOr<algorithms::SearchSpace> ToSearchSpace(const hyperd::v1::SearchSpace& proto) {
+  algorithms::SearchSpace space;
+  for (int i = 0; i < proto.parameters_size(); ++i) {
+    const ParameterSpec& p = proto.parameters(i);
+    algorithms::ParameterConfig config;
+    config.name = p.name();
+    switch (p.kind_case()) {
+      case ParameterSpec::kDoubleSpec:
+        config.kind = algorithms::DoubleParameter{p.double_spec().min(), p.double_spec().max(),
+                                                  ToScale(p.double_spec().scale()),
+                                                  p.double_spec().step()};
+        break;
+      case ParameterSpec::kIntegerSpec:
+        config.kind = algorithms::IntegerParameter{
+            p.integer_spec().min(), p.integer_spec().max(), ToScale(p.integer_spec().scale()),
+            p.integer_spec().step() == 0 ? 1 : p.integer_spec().step()};
+        break;
+      case ParameterSpec::kCategoricalSpec:
+        config.kind = algorithms::CategoricalParameter{
+            {p.categorical_spec().values().begin(), p.categorical_spec().values().end()}};
+        break;
+      case ParameterSpec::KIND_NOT_SET:
+        return absl::InvalidArgumentError(absl::StrCat(
+            "parameters[", i, "] ('", p.name(),
+            "'): no type; set one of double_spec, integer_spec or categorical_spec"));
+    }
+    if (p.has_condition()) {
+      const hyperd::v1::Condition& c = p.condition();
+      config.condition = algorithms::Condition{
+          c.parent(),
+          {c.categorical_values().begin(), c.categorical_values().end()},
+          {c.integer_values().begin(), c.integer_values().end()}};
+    }
+    space.parameters.push_back(std::move(config));
+  }
+  return space;
+}
+
+algorithms::SamplerConfig ToSamplerConfig(const hyperd::v1::SamplerSpec& proto) {
+  switch (proto.algorithm_case()) {
+    case hyperd::v1::SamplerSpec::kSobol:
+      return algorithms::SobolSamplerConfig{!proto.sobol().disable_scrambling()};
+    case hyperd::v1::SamplerSpec::kGrid: {
+      algorithms::GridSamplerConfig grid;
+      grid.shuffle = proto.grid().shuffle();
+      grid.points_per_continuous_parameter = proto.grid().points_per_continuous_parameter();
+      return grid;
+    }
+    case hyperd::v1::SamplerSpec::kRandom:
+    case hyperd::v1::SamplerSpec::ALGORITHM_NOT_SET:
+      break;
+  }
+  return algorithms::RandomSamplerConfig{};
+}
+
+std::string SamplerName(const hyperd::v1::SamplerSpec& proto) {
+  switch (proto.algorithm_case()) {
+    case hyperd::v1::SamplerSpec::kSobol: return "sobol";
+    case hyperd::v1::SamplerSpec::kGrid: return "grid";
+    case hyperd::v1::SamplerSpec::kRandom:
+    case hyperd::v1::SamplerSpec::ALGORITHM_NOT_SET:
+      break;
+  }
+  return "random";
+}
+
+algorithms::Goal ToGoal(hyperd::v1::Objective::Goal goal) {
+  return goal == hyperd::v1::Objective::MAXIMIZE ? algorithms::Goal::kMaximize
+                                                 : algorithms::Goal::kMinimize;
+}
+
+absl::StatusOr<algorithms::Assignment> ToAssignment(
+    const google::protobuf::RepeatedPtrField<hyperd::v1::Parameter>& parameters) {
+  algorithms::Assignment assignment;
+  for (int i = 0; i < parameters.size(); ++i) {
+    const hyperd::v1::Parameter& p = parameters.Get(i);
+    switch (p.value_case()) {
+      case hyperd::v1::Parameter::kDoubleValue:
+        assignment.emplace_back(p.name(), p.double_value());
+        break;
+      case hyperd::v1::Parameter::kIntValue:
+        assignment.emplace_back(p.name(), p.int_value());
+        break;
+      case hyperd::v1::Parameter::kCategoricalValue:
+        assignment.emplace_back(p.name(), p.categorical_value());
+        break;
+      case hyperd::v1::Parameter::VALUE_NOT_SET:
+        return absl::InvalidArgumentError(absl::StrCat(
+            "parameters[", i, "] ('", p.name(),
+            "'): no value; set one of double_value, int_value or categorical_value"));
+    }
+  }
+  return assignment;
+}
+
+void ToParameters(const algorithms::Assignment& assignment,
+                  google::protobuf::RepeatedPtrField<hyperd::v1::Parameter>* parameters) {
+  parameters->Clear();
+  for (const auto& [name, value] : assignment) {
+    hyperd::v1::Parameter* p = parameters->Add();
+    p->set_name(name);
+    if (const double* d = std::get_if<double>(&value)) {
+      p->set_double_value(*d);
+    } else if (const int64_t* n = std::get_if<int64_t>(&value)) {
+      p->set_int_value(*n);
+    } else {
+      p->set_categorical_value(std::get<std::string>(value));
+    }
+  }
+}
+
+}  // namespace hyperd::server

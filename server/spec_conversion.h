@@ -1,0 +1,38 @@
+// Conversions between the API's messages and the algorithms' types: the one place where the proto
+// search space, sampler settings and parameter values cross into algorithms/.
+#ifndef HYPERD_SERVER_SPEC_CONVERSION_H_
+#define HYPERD_SERVER_SPEC_CONVERSION_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "algorithms/registry.h"
+#include "algorithms/samplers/sampler.h"
+#include "algorithms/space/search_space.h"
+#include "google/protobuf/repeated_field.h"
+#include "hyperd/v1/hyperd.pb.h"
+
+namespace hyperd::server {
+
+// INVALID_ARGUMENT ("parameters[1]: set one of double_spec, integer_spec or categorical_spec")
+// when a parameter has no kind; the space's own rules are checked by ValidateSearchSpace.
+absl::StatusOr<algorithms::SearchSpace> ToSearchSpace(const hyperd::v1::SearchSpace& proto);
+
+// The spec must have a sampler set (NormalizeStudy fills the default).
+algorithms::SamplerConfig ToSamplerConfig(const hyperd::v1::SamplerSpec& proto);
+
+// "random", "sobol", "grid": the sampler's name in metrics, logs and trial origins.
+std::string SamplerName(const hyperd::v1::SamplerSpec& proto);
+
+algorithms::Goal ToGoal(hyperd::v1::Objective::Goal goal);
+
+// INVALID_ARGUMENT naming the parameter when a value is not set.
+absl::StatusOr<algorithms::Assignment> ToAssignment(
+    const google::protobuf::RepeatedPtrField<hyperd::v1::Parameter>& parameters);
+
+void ToParameters(const algorithms::Assignment& assignment,
+                  google::protobuf::RepeatedPtrField<hyperd::v1::Parameter>* parameters);
+
+}  // namespace hyperd::server
+
+#endif  // HYPERD_SERVER_SPEC_CONVERSION_H_

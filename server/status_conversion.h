@@ -1,0 +1,17 @@
+// The one place where domain statuses become gRPC statuses.
+#ifndef HYPERD_SERVER_STATUS_CONVERSION_H_
+#define HYPERD_SERVER_STATUS_CONVERSION_H_
+
+#include <grpcpp/support/status.h>
+
+#include "absl/status/status.h"
+
+namespace hyperd::server {
+
+// absl::StatusCode and grpc::StatusCode share all 17 numeric values (checked by static_asserts in
+// status_conversion.cc), so the code carries over unchanged.
+grpc::Status ToGrpcStatus(const absl::Status& status);
+
+}  // namespace hyperd::server
+
+#endif  // HYPERD_SERVER_STATUS_CONVERSION_H_

@@ -1,0 +1,121 @@
+#include "server/study_state.h"
+
+#include <cmath>
+#include <utility>
+
+#include "algorithms/registry.h"
+#include "common/status_macros.h"
+#include "server/spec_conversion.h"
+#include "server/time_conversion.h"
+
+namespace hyperd::server {
+
+using hyperd::v1::Trial;
+
+bool IsOpen(Trial::State state) { return state == Trial::ACTIVE || state == Trial::STOPPING; }
+
+bool IsFinished(Trial::State state) {
+  return state == Trial::SUCCEEDED || state == Trial::PRUNED || state == Trial::FAILED ||
+         state == Trial::INFEASIBLE;
+}
+
+absl::StatusOr<std::unique_ptr<StudyState>> StudyState::Create(storage::StudyRecord record) {
+  std::unique_ptr<StudyState> state(new StudyState());
+  const hyperd::v1::StudySpec& spec = record.study.spec();
+  state->id_ = record.study_id;
+  ASSIGN_OR_RETURN(state->space_, ToSearchSpace(spec.search_space()));
+  ASSIGN_OR_RETURN(state->sampler_,
+                   algorithms::MakeSampler(ToSamplerConfig(spec.sampler()), state->space_));
+  state->sampler_name_ = SamplerName(spec.sampler());
+  state->objective_metric_ = spec.objective().metric();
+  state->goal_ = ToGoal(spec.objective().goal());
+  absl::MutexLock lock(&state->mu);
+  state->record = std::move(record);
+  return state;
+}
+
+absl::Duration StudyState::lease_duration() const {
+  return FromProtoDuration(record.study.limits().lease_duration());
+}
+
+hyperd::v1::TrialCounts StudyState::CountTrials() const {
+  hyperd::v1::TrialCounts counts;
+  for (const TrialEntry& t : trials) {
+    switch (t.header.state()) {
+      case Trial::REQUESTED: counts.set_requested(counts.requested() + 1); break;
+      case Trial::ACTIVE: counts.set_active(counts.active() + 1); break;
+      case Trial::STOPPING: counts.set_stopping(counts.stopping() + 1); break;
+      case Trial::SUCCEEDED: counts.set_succeeded(counts.succeeded() + 1); break;
+      case Trial::PRUNED: counts.set_pruned(counts.pruned() + 1); break;
+      case Trial::FAILED: counts.set_failed(counts.failed() + 1); break;
+      case Trial::INFEASIBLE: counts.set_infeasible(counts.infeasible() + 1); break;
+      default: break;
+    }
+  }
+  return counts;
+}
+
+int StudyState::CountOpenTrials() const {
+  int open = 0;
+  for (const TrialEntry& t : trials) open += IsOpen(t.header.state()) ? 1 : 0;
+  return open;
+}
+
+int StudyState::CountFinishedTrials() const {
+  int finished = 0;
+  for (const TrialEntry& t : trials) finished += IsFinished(t.header.state()) ? 1 : 0;
+  return finished;
+}
+
+hyperd::v1::Study StudyState::ToProto() const {
+  hyperd::v1::Study study = record.study;
+  *study.mutable_trial_counts() = CountTrials();
+  study.set_sampler_status(sampler_status);
+  return study;
+}
+
+Trial StudyState::TrialToProto(const TrialEntry& entry, bool with_measurements) const {
+  Trial trial = entry.header;
+  if (with_measurements) {
+    trial.mutable_measurements()->Reserve(static_cast<int>(entry.measurements.size()));
+    for (const auto& m : entry.measurements) *trial.add_measurements() = m;
+  }
+  return trial;
+}
+
+std::vector<algorithms::TrialObservation> StudyState::Observations() const {
+  std::vector<algorithms::TrialObservation> observations;
+  observations.reserve(trials.size());
+  for (const TrialEntry& t : trials) {
+    algorithms::TrialObservation o;
+    o.number = t.header.number();
+    // Parameters were validated when the trial was created.
+    o.parameters = ToAssignment(t.header.parameters()).value_or(algorithms::Assignment{});
+    using Outcome = algorithms::TrialObservation::Outcome;
+    switch (t.header.state()) {
+      case Trial::SUCCEEDED: o.outcome = Outcome::kSucceeded; break;
+      case Trial::PRUNED: o.outcome = Outcome::kPruned; break;
+      case Trial::FAILED: o.outcome = Outcome::kFailed; break;
+      case Trial::INFEASIBLE: o.outcome = Outcome::kInfeasible; break;
+      default: o.outcome = Outcome::kPending; break;
+    }
+    if (t.header.has_objective_value()) o.objective = t.header.objective_value();
+    o.context.assign(t.header.context().begin(), t.header.context().end());
+    observations.push_back(std::move(o));
+  }
+  return observations;
+}
+
+bool StudyState::IsBetter(double a, double b) const {
+  if (!std::isfinite(a)) return false;
+  if (!std::isfinite(b)) return true;
+  return goal_ == algorithms::Goal::kMinimize ? a < b : a > b;
+}
+
+storage::PutTrial StudyState::PutTrialMutation(const TrialEntry& entry) const {
+  return storage::PutTrial{storage::TrialRecord{id_, entry.header}};
+}
+
+storage::PutStudy StudyState::PutStudyMutation() const { return storage::PutStudy{record}; }
+
+}  // namespace hyperd::server

@@ -1,0 +1,92 @@
+// One study's live state, as the runtime holds it in memory: the stored study row, its trials with
+// their measurements, and the sampler built from its spec. Guarded by its own mutex, so different
+// studies never contend.
+#ifndef HYPERD_SERVER_STUDY_STATE_H_
+#define HYPERD_SERVER_STUDY_STATE_H_
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "algorithms/samplers/sampler.h"
+#include "algorithms/space/search_space.h"
+#include "hyperd/v1/hyperd.pb.h"
+#include "storage/trial_store.h"
+
+namespace hyperd::server {
+
+struct TrialEntry {
+  // Every field of the trial except `measurements` (this is what storage keeps per trial row).
+  hyperd::v1::Trial header;
+  std::vector<hyperd::v1::Measurement> measurements;  // by increasing step
+};
+
+class StudyState {
+ public:
+  // From a validated, normalised study (NormalizeNewStudy) or from storage.
+  static absl::StatusOr<std::unique_ptr<StudyState>> Create(storage::StudyRecord record);
+
+  const std::string& id() const { return id_; }
+
+  absl::Mutex mu;
+  storage::StudyRecord record ABSL_GUARDED_BY(mu);
+  std::vector<TrialEntry> trials ABSL_GUARDED_BY(mu);  // index == trial number
+  std::string sampler_status ABSL_GUARDED_BY(mu);
+  bool deleted ABSL_GUARDED_BY(mu) = false;
+
+  // Suggestions of one study run one at a time (a strand on the worker pool), so a sampler always
+  // starts from the state its previous call returned. Each job is called with OK to run, or with
+  // the reason it cannot run.
+  std::deque<std::function<void(absl::Status)>> suggest_queue ABSL_GUARDED_BY(mu);
+  bool suggest_running ABSL_GUARDED_BY(mu) = false;
+
+  // Immutable after Create: derived from the spec.
+  const algorithms::SearchSpace& space() const { return space_; }
+  const algorithms::Sampler& sampler() const { return *sampler_; }
+  const std::string& sampler_name() const { return sampler_name_; }
+  const std::string& objective_metric() const { return objective_metric_; }
+  algorithms::Goal goal() const { return goal_; }
+  absl::Duration lease_duration() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+
+  // The API view of the study (with trial counts) and of a trial (with its measurements).
+  hyperd::v1::Study ToProto() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  hyperd::v1::Trial TrialToProto(const TrialEntry& entry, bool with_measurements = true) const;
+
+  hyperd::v1::TrialCounts CountTrials() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  // Trials held by workers (ACTIVE or STOPPING).
+  int CountOpenTrials() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  int CountFinishedTrials() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+
+  // What the samplers see of the study's trials.
+  std::vector<algorithms::TrialObservation> Observations() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+
+  // Whether `a` is a better objective value than `b` (non-finite values are worst).
+  bool IsBetter(double a, double b) const;
+
+  storage::PutTrial PutTrialMutation(const TrialEntry& entry) const;
+  storage::PutStudy PutStudyMutation() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+
+ private:
+  StudyState() = default;
+
+  std::string id_;
+  algorithms::SearchSpace space_;
+  std::unique_ptr<algorithms::Sampler> sampler_;
+  std::string sampler_name_;
+  std::string objective_metric_;
+  algorithms::Goal goal_ = algorithms::Goal::kMinimize;
+};
+
+bool IsOpen(hyperd::v1::Trial::State state);
+bool IsFinished(hyperd::v1::Trial::State state);
+
+}  // namespace hyperd::server
+
+#endif  // HYPERD_SERVER_STUDY_STATE_H_

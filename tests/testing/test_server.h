@@ -1,0 +1,55 @@
+// An in-process hyperd for integration tests: a real HyperdServer (SQLite store in a fresh temp
+// directory, worker pool, gRPC server on a loopback port) and a stub over its in-process channel.
+// Time is a ManualClock, and the lease reaper only runs when a test calls Reap().
+#ifndef HYPERD_TESTS_TESTING_TEST_SERVER_H_
+#define HYPERD_TESTS_TESTING_TEST_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include "hyperd/v1/hyperd.grpc.pb.h"
+#include "server/clock.h"
+#include "server/hyperd_server.h"
+
+namespace hyperd::testing {
+
+class TestServer {
+ public:
+  TestServer();  // a fresh data directory
+  ~TestServer();
+
+  // Stops the server and starts a new one on the same data directory (a clean restart).
+  void Restart();
+  hyperd::v1::Hyperd::Stub& stub() { return *stub_; }
+  server::ManualClock& clock() { return clock_; }
+  server::HyperdServer& server() { return *server_; }
+  int Reap();
+  std::string address() const;
+  const std::string& data_dir() const { return data_dir_; }
+
+ private:
+  void Start();
+
+  std::string data_dir_;
+  server::ManualClock clock_;
+  std::unique_ptr<server::HyperdServer> server_;
+  std::unique_ptr<hyperd::v1::Hyperd::Stub> stub_;
+};
+
+// A study with a log-scale float "lr", an int "layers", a categorical "optimizer" and a float
+// "momentum" active only for optimizer=sgd; objective "loss" minimised; random sampler.
+hyperd::v1::Study BasicStudy();
+
+// One unary call: `Call(stub, &Stub::GetStudy, request, &response)`.
+template <typename Request, typename Response>
+grpc::Status Call(hyperd::v1::Hyperd::Stub& stub,
+                  grpc::Status (hyperd::v1::Hyperd::Stub::*method)(grpc::ClientContext*,
+                                                                   const Request&, Response*),
+                  const Request& request, Response* response) {
+  grpc::ClientContext context;
+  return (stub.*method)(&context, request, response);
+}
+
+}  // namespace hyperd::testing
+
+#endif  // HYPERD_TESTS_TESTING_TEST_SERVER_H_
