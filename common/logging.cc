@@ -3,8 +3,8 @@
 #include <atomic>
 #include <cstdio>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
@@ -15,10 +15,14 @@ std::atomic<int> min_level{static_cast<int>(LogLevel::kInfo)};
 
 const char* LevelName(LogLevel level) {
   switch (level) {
-    case LogLevel::kDebug: return "DEBUG";
-    case LogLevel::kInfo: return "INFO";
-    case LogLevel::kWarning: return "WARN";
-    case LogLevel::kError: return "ERROR";
+    case LogLevel::kDebug:
+      return "DEBUG";
+    case LogLevel::kInfo:
+      return "INFO";
+    case LogLevel::kWarning:
+      return "WARN";
+    case LogLevel::kError:
+      return "ERROR";
   }
   return "INFO";
 }
@@ -40,9 +44,9 @@ void SetMinLogLevel(LogLevel level) { min_level.store(static_cast<int>(level)); 
 
 void Log(LogLevel level, absl::string_view message, const LogFields& fields) {
   if (static_cast<int>(level) < min_level.load(std::memory_order_relaxed)) return;
-  std::string line = absl::StrCat(
-      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()), " ",
-      LevelName(level), " msg=", FormatValue(std::string(message)));
+  std::string line =
+      absl::StrCat(absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()), " ",
+                   LevelName(level), " msg=", FormatValue(std::string(message)));
   for (const auto& [key, value] : fields) absl::StrAppend(&line, " ", key, "=", FormatValue(value));
   line.push_back('\n');
   std::fwrite(line.data(), 1, line.size(), stderr);  // one write per line: no interleaving

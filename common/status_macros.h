@@ -13,10 +13,9 @@
 #define HYPERD_STATUS_CONCAT_INNER_(a, b) a##b
 #define HYPERD_STATUS_CONCAT_(a, b) HYPERD_STATUS_CONCAT_INNER_(a, b)
 
-#define RETURN_IF_ERROR(expr)                                \
-  do {                                                       \
-    if (absl::Status _hyperd_status = (expr); !_hyperd_status.ok()) \
-      return _hyperd_status;                                 \
+#define RETURN_IF_ERROR(expr)                                                              \
+  do {                                                                                     \
+    if (absl::Status _hyperd_status = (expr); !_hyperd_status.ok()) return _hyperd_status; \
   } while (0)
 
 #define HYPERD_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \

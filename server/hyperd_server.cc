@@ -1,11 +1,11 @@
 #include "server/hyperd_server.h"
 
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+
 #include <filesystem>
 #include <thread>
 #include <utility>
-
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
-#include <grpcpp/health_check_service_interface.h>
 
 #include "absl/strings/str_cat.h"
 #include "common/logging.h"
@@ -45,8 +45,8 @@ absl::StatusOr<std::unique_ptr<HyperdServer>> HyperdServer::Start(const ServerOp
   std::error_code error;
   std::filesystem::create_directories(options.data_dir, error);
   if (error) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "--data-dir: cannot create \"", options.data_dir, "\": ", error.message()));
+    return absl::FailedPreconditionError(
+        absl::StrCat("--data-dir: cannot create \"", options.data_dir, "\": ", error.message()));
   }
   storage::SqliteTrialStore::Options store_options;
   store_options.path = (std::filesystem::path(options.data_dir) / "hyperd.db").string();
@@ -110,12 +110,12 @@ absl::StatusOr<std::unique_ptr<HyperdServer>> HyperdServer::Start(const ServerOp
     }
   }
   Runtime* runtime = parts->runtime.get();
-  parts->reaper = std::make_unique<LeaseReaper>(runtime, options.reaper_interval, [health, runtime] {
-    health->SetServingStatus(runtime->healthy());
-  });
+  parts->reaper = std::make_unique<LeaseReaper>(
+      runtime, options.reaper_interval,
+      [health, runtime] { health->SetServingStatus(runtime->healthy()); });
   Log(LogLevel::kInfo, "hyperd serving",
-      {{"grpc", absl::StrCat(options.listen.substr(0, options.listen.rfind(':')), ":",
-                             parts->grpc_port)},
+      {{"grpc",
+        absl::StrCat(options.listen.substr(0, options.listen.rfind(':')), ":", parts->grpc_port)},
        {"data_dir", options.data_dir},
        {"durability", std::string(storage::DurabilityName(options.durability))}});
   return std::unique_ptr<HyperdServer>(new HyperdServer(std::move(parts)));

@@ -7,10 +7,10 @@
 #ifndef HYPERD_SERVER_HYPERD_SERVER_H_
 #define HYPERD_SERVER_HYPERD_SERVER_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -27,7 +27,7 @@ struct ServerOptions {
   absl::Duration reaper_interval = absl::Seconds(30);
   absl::Duration shutdown_grace = absl::Seconds(5);
   int max_message_bytes = 4 * 1024 * 1024;
-  int worker_threads = 0;  // 0: one per core
+  int worker_threads = 0;        // 0: one per core
   const Clock* clock = nullptr;  // null: the real clock
 };
 

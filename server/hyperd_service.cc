@@ -10,8 +10,8 @@ HyperdService::HyperdService(Runtime* runtime, Metrics* metrics, hyperd::v1::Ser
     : runtime_(runtime), metrics_(metrics), info_(std::move(info)) {}
 
 template <typename Response>
-HyperdService::Reactor* HyperdService::Now(Context* context, const char* method,
-                                           Response* response, absl::StatusOr<Response> result) {
+HyperdService::Reactor* HyperdService::Now(Context* context, const char* method, Response* response,
+                                           absl::StatusOr<Response> result) {
   RpcTimer timer(metrics_->Method(method));
   Reactor* reactor = context->DefaultReactor();
   if (result.ok()) response->Swap(&*result);
@@ -34,88 +34,106 @@ HyperdService::Reactor* HyperdService::Later(
   return reactor;
 }
 
-HyperdService::Reactor* HyperdService::CreateStudy(Context* context, const hyperd::v1::CreateStudyRequest* request,
-                                              hyperd::v1::Study* response) {
+HyperdService::Reactor* HyperdService::CreateStudy(Context* context,
+                                                   const hyperd::v1::CreateStudyRequest* request,
+                                                   hyperd::v1::Study* response) {
   return Later(context, "CreateStudy", response, &Runtime::CreateStudy, *request);
 }
 
-HyperdService::Reactor* HyperdService::GetStudy(Context* context, const hyperd::v1::GetStudyRequest* request,
-                                              hyperd::v1::Study* response) {
+HyperdService::Reactor* HyperdService::GetStudy(Context* context,
+                                                const hyperd::v1::GetStudyRequest* request,
+                                                hyperd::v1::Study* response) {
   return Now(context, "GetStudy", response, runtime_->GetStudy(*request));
 }
 
-HyperdService::Reactor* HyperdService::ListStudies(Context* context, const hyperd::v1::ListStudiesRequest* request,
-                                              hyperd::v1::ListStudiesResponse* response) {
+HyperdService::Reactor* HyperdService::ListStudies(Context* context,
+                                                   const hyperd::v1::ListStudiesRequest* request,
+                                                   hyperd::v1::ListStudiesResponse* response) {
   return Now(context, "ListStudies", response, runtime_->ListStudies(*request));
 }
 
-HyperdService::Reactor* HyperdService::UpdateStudy(Context* context, const hyperd::v1::UpdateStudyRequest* request,
-                                              hyperd::v1::Study* response) {
+HyperdService::Reactor* HyperdService::UpdateStudy(Context* context,
+                                                   const hyperd::v1::UpdateStudyRequest* request,
+                                                   hyperd::v1::Study* response) {
   return Later(context, "UpdateStudy", response, &Runtime::UpdateStudy, *request);
 }
 
-HyperdService::Reactor* HyperdService::SetStudyState(Context* context, const hyperd::v1::SetStudyStateRequest* request,
-                                              hyperd::v1::Study* response) {
+HyperdService::Reactor* HyperdService::SetStudyState(
+    Context* context, const hyperd::v1::SetStudyStateRequest* request,
+    hyperd::v1::Study* response) {
   return Later(context, "SetStudyState", response, &Runtime::SetStudyState, *request);
 }
 
-HyperdService::Reactor* HyperdService::DeleteStudy(Context* context, const hyperd::v1::DeleteStudyRequest* request,
-                                              google::protobuf::Empty* response) {
+HyperdService::Reactor* HyperdService::DeleteStudy(Context* context,
+                                                   const hyperd::v1::DeleteStudyRequest* request,
+                                                   google::protobuf::Empty* response) {
   return Later(context, "DeleteStudy", response, &Runtime::DeleteStudy, *request);
 }
 
-HyperdService::Reactor* HyperdService::SuggestTrials(Context* context, const hyperd::v1::SuggestTrialsRequest* request,
-                                              hyperd::v1::SuggestTrialsResponse* response) {
+HyperdService::Reactor* HyperdService::SuggestTrials(
+    Context* context, const hyperd::v1::SuggestTrialsRequest* request,
+    hyperd::v1::SuggestTrialsResponse* response) {
   return Later(context, "SuggestTrials", response, &Runtime::SuggestTrials, *request);
 }
 
-HyperdService::Reactor* HyperdService::CreateTrial(Context* context, const hyperd::v1::CreateTrialRequest* request,
-                                              hyperd::v1::Trial* response) {
+HyperdService::Reactor* HyperdService::CreateTrial(Context* context,
+                                                   const hyperd::v1::CreateTrialRequest* request,
+                                                   hyperd::v1::Trial* response) {
   return Later(context, "CreateTrial", response, &Runtime::CreateTrial, *request);
 }
 
-HyperdService::Reactor* HyperdService::GetTrial(Context* context, const hyperd::v1::GetTrialRequest* request,
-                                              hyperd::v1::Trial* response) {
+HyperdService::Reactor* HyperdService::GetTrial(Context* context,
+                                                const hyperd::v1::GetTrialRequest* request,
+                                                hyperd::v1::Trial* response) {
   return Now(context, "GetTrial", response, runtime_->GetTrial(*request));
 }
 
-HyperdService::Reactor* HyperdService::ListTrials(Context* context, const hyperd::v1::ListTrialsRequest* request,
-                                              hyperd::v1::ListTrialsResponse* response) {
+HyperdService::Reactor* HyperdService::ListTrials(Context* context,
+                                                  const hyperd::v1::ListTrialsRequest* request,
+                                                  hyperd::v1::ListTrialsResponse* response) {
   return Now(context, "ListTrials", response, runtime_->ListTrials(*request));
 }
 
-HyperdService::Reactor* HyperdService::ReportMeasurement(Context* context, const hyperd::v1::ReportMeasurementRequest* request,
-                                              hyperd::v1::ReportMeasurementResponse* response) {
+HyperdService::Reactor* HyperdService::ReportMeasurement(
+    Context* context, const hyperd::v1::ReportMeasurementRequest* request,
+    hyperd::v1::ReportMeasurementResponse* response) {
   return Later(context, "ReportMeasurement", response, &Runtime::ReportMeasurement, *request);
 }
 
-HyperdService::Reactor* HyperdService::Heartbeat(Context* context, const hyperd::v1::HeartbeatRequest* request,
-                                              hyperd::v1::HeartbeatResponse* response) {
+HyperdService::Reactor* HyperdService::Heartbeat(Context* context,
+                                                 const hyperd::v1::HeartbeatRequest* request,
+                                                 hyperd::v1::HeartbeatResponse* response) {
   return Later(context, "Heartbeat", response, &Runtime::Heartbeat, *request);
 }
 
-HyperdService::Reactor* HyperdService::CheckTrialEarlyStopping(Context* context, const hyperd::v1::CheckTrialEarlyStoppingRequest* request,
-                                              hyperd::v1::CheckTrialEarlyStoppingResponse* response) {
-  return Now(context, "CheckTrialEarlyStopping", response, runtime_->CheckTrialEarlyStopping(*request));
+HyperdService::Reactor* HyperdService::CheckTrialEarlyStopping(
+    Context* context, const hyperd::v1::CheckTrialEarlyStoppingRequest* request,
+    hyperd::v1::CheckTrialEarlyStoppingResponse* response) {
+  return Now(context, "CheckTrialEarlyStopping", response,
+             runtime_->CheckTrialEarlyStopping(*request));
 }
 
-HyperdService::Reactor* HyperdService::CompleteTrial(Context* context, const hyperd::v1::CompleteTrialRequest* request,
-                                              hyperd::v1::Trial* response) {
+HyperdService::Reactor* HyperdService::CompleteTrial(
+    Context* context, const hyperd::v1::CompleteTrialRequest* request,
+    hyperd::v1::Trial* response) {
   return Later(context, "CompleteTrial", response, &Runtime::CompleteTrial, *request);
 }
 
-HyperdService::Reactor* HyperdService::FailTrial(Context* context, const hyperd::v1::FailTrialRequest* request,
-                                              hyperd::v1::Trial* response) {
+HyperdService::Reactor* HyperdService::FailTrial(Context* context,
+                                                 const hyperd::v1::FailTrialRequest* request,
+                                                 hyperd::v1::Trial* response) {
   return Later(context, "FailTrial", response, &Runtime::FailTrial, *request);
 }
 
-HyperdService::Reactor* HyperdService::StopTrial(Context* context, const hyperd::v1::StopTrialRequest* request,
-                                              hyperd::v1::Trial* response) {
+HyperdService::Reactor* HyperdService::StopTrial(Context* context,
+                                                 const hyperd::v1::StopTrialRequest* request,
+                                                 hyperd::v1::Trial* response) {
   return Later(context, "StopTrial", response, &Runtime::StopTrial, *request);
 }
 
-HyperdService::Reactor* HyperdService::ListOptimalTrials(Context* context, const hyperd::v1::ListOptimalTrialsRequest* request,
-                                              hyperd::v1::ListOptimalTrialsResponse* response) {
+HyperdService::Reactor* HyperdService::ListOptimalTrials(
+    Context* context, const hyperd::v1::ListOptimalTrialsRequest* request,
+    hyperd::v1::ListOptimalTrialsResponse* response) {
   return Now(context, "ListOptimalTrials", response, runtime_->ListOptimalTrials(*request));
 }
 

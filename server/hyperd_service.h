@@ -19,41 +19,42 @@ class HyperdService final : public hyperd::v1::Hyperd::CallbackService {
   HyperdService(Runtime* runtime, Metrics* metrics, hyperd::v1::ServerInfo info);
 
   Reactor* CreateStudy(Context* context, const hyperd::v1::CreateStudyRequest* request,
-      hyperd::v1::Study* response) override;
+                       hyperd::v1::Study* response) override;
   Reactor* GetStudy(Context* context, const hyperd::v1::GetStudyRequest* request,
-      hyperd::v1::Study* response) override;
+                    hyperd::v1::Study* response) override;
   Reactor* ListStudies(Context* context, const hyperd::v1::ListStudiesRequest* request,
-      hyperd::v1::ListStudiesResponse* response) override;
+                       hyperd::v1::ListStudiesResponse* response) override;
   Reactor* UpdateStudy(Context* context, const hyperd::v1::UpdateStudyRequest* request,
-      hyperd::v1::Study* response) override;
+                       hyperd::v1::Study* response) override;
   Reactor* SetStudyState(Context* context, const hyperd::v1::SetStudyStateRequest* request,
-      hyperd::v1::Study* response) override;
+                         hyperd::v1::Study* response) override;
   Reactor* DeleteStudy(Context* context, const hyperd::v1::DeleteStudyRequest* request,
-      google::protobuf::Empty* response) override;
+                       google::protobuf::Empty* response) override;
   Reactor* SuggestTrials(Context* context, const hyperd::v1::SuggestTrialsRequest* request,
-      hyperd::v1::SuggestTrialsResponse* response) override;
+                         hyperd::v1::SuggestTrialsResponse* response) override;
   Reactor* CreateTrial(Context* context, const hyperd::v1::CreateTrialRequest* request,
-      hyperd::v1::Trial* response) override;
+                       hyperd::v1::Trial* response) override;
   Reactor* GetTrial(Context* context, const hyperd::v1::GetTrialRequest* request,
-      hyperd::v1::Trial* response) override;
+                    hyperd::v1::Trial* response) override;
   Reactor* ListTrials(Context* context, const hyperd::v1::ListTrialsRequest* request,
-      hyperd::v1::ListTrialsResponse* response) override;
+                      hyperd::v1::ListTrialsResponse* response) override;
   Reactor* ReportMeasurement(Context* context, const hyperd::v1::ReportMeasurementRequest* request,
-      hyperd::v1::ReportMeasurementResponse* response) override;
+                             hyperd::v1::ReportMeasurementResponse* response) override;
   Reactor* Heartbeat(Context* context, const hyperd::v1::HeartbeatRequest* request,
-      hyperd::v1::HeartbeatResponse* response) override;
-  Reactor* CheckTrialEarlyStopping(Context* context, const hyperd::v1::CheckTrialEarlyStoppingRequest* request,
-      hyperd::v1::CheckTrialEarlyStoppingResponse* response) override;
+                     hyperd::v1::HeartbeatResponse* response) override;
+  Reactor* CheckTrialEarlyStopping(Context* context,
+                                   const hyperd::v1::CheckTrialEarlyStoppingRequest* request,
+                                   hyperd::v1::CheckTrialEarlyStoppingResponse* response) override;
   Reactor* CompleteTrial(Context* context, const hyperd::v1::CompleteTrialRequest* request,
-      hyperd::v1::Trial* response) override;
+                         hyperd::v1::Trial* response) override;
   Reactor* FailTrial(Context* context, const hyperd::v1::FailTrialRequest* request,
-      hyperd::v1::Trial* response) override;
+                     hyperd::v1::Trial* response) override;
   Reactor* StopTrial(Context* context, const hyperd::v1::StopTrialRequest* request,
-      hyperd::v1::Trial* response) override;
+                     hyperd::v1::Trial* response) override;
   Reactor* ListOptimalTrials(Context* context, const hyperd::v1::ListOptimalTrialsRequest* request,
-      hyperd::v1::ListOptimalTrialsResponse* response) override;
+                             hyperd::v1::ListOptimalTrialsResponse* response) override;
   Reactor* GetServerInfo(Context* context, const hyperd::v1::GetServerInfoRequest* request,
-      hyperd::v1::ServerInfo* response) override;
+                         hyperd::v1::ServerInfo* response) override;
 
  private:
   // Finishes at once with a result computed on the calling thread.

@@ -13,9 +13,10 @@
 #include "common/logging.h"
 #include "server/hyperd_server.h"
 
-ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
-          "gRPC address to listen on (host:port; port 0 picks a free port). Binding to anything but "
-          "loopback exposes an unauthenticated API: keep it on a trusted network.");
+ABSL_FLAG(
+    std::string, listen, "127.0.0.1:50051",
+    "gRPC address to listen on (host:port; port 0 picks a free port). Binding to anything but "
+    "loopback exposes an unauthenticated API: keep it on a trusted network.");
 ABSL_FLAG(std::string, data_dir, "hyperd-data",
           "Directory of the SQLite database (hyperd.db); created if missing.");
 ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9464",
@@ -74,9 +75,12 @@ int main(int argc, char** argv) {
   using hyperd::LogLevel;
 
   const std::string level = absl::GetFlag(FLAGS_log_level);
-  if (level == "debug") hyperd::SetMinLogLevel(LogLevel::kDebug);
-  else if (level == "warning") hyperd::SetMinLogLevel(LogLevel::kWarning);
-  else if (level == "error") hyperd::SetMinLogLevel(LogLevel::kError);
+  if (level == "debug")
+    hyperd::SetMinLogLevel(LogLevel::kDebug);
+  else if (level == "warning")
+    hyperd::SetMinLogLevel(LogLevel::kWarning);
+  else if (level == "error")
+    hyperd::SetMinLogLevel(LogLevel::kError);
   else if (level != "info") {
     std::fprintf(stderr, "hyperd: --log-level must be debug, info, warning or error\n");
     return 2;
@@ -88,7 +92,8 @@ int main(int argc, char** argv) {
   options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   auto durability = hyperd::storage::ParseDurability(absl::GetFlag(FLAGS_durability));
   if (!durability.ok()) {
-    std::fprintf(stderr, "hyperd: --durability: %s\n", std::string(durability.status().message()).c_str());
+    std::fprintf(stderr, "hyperd: --durability: %s\n",
+                 std::string(durability.status().message()).c_str());
     return 2;
   }
   options.durability = *durability;

@@ -15,14 +15,15 @@ namespace {
 
 // grpc-go spelling, in code order 0-16, as go-grpc-prometheus exports them.
 constexpr std::array<const char*, 17> kCodeNames = {
-    "OK",           "Canceled",         "Unknown",            "InvalidArgument", "DeadlineExceeded",
-    "NotFound",     "AlreadyExists",    "PermissionDenied",   "ResourceExhausted",
-    "FailedPrecondition", "Aborted",    "OutOfRange",         "Unimplemented",   "Internal",
-    "Unavailable",  "DataLoss",         "Unauthenticated"};
+    "OK",       "Canceled",       "Unknown",          "InvalidArgument",   "DeadlineExceeded",
+    "NotFound", "AlreadyExists",  "PermissionDenied", "ResourceExhausted", "FailedPrecondition",
+    "Aborted",  "OutOfRange",     "Unimplemented",    "Internal",          "Unavailable",
+    "DataLoss", "Unauthenticated"};
 
 // Buckets spanning loopback RPCs (~100 us) to slow fsyncs and model fits.
 const prometheus::Histogram::BucketBoundaries kLatencyBuckets = {
-    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+    0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
 const prometheus::Histogram::BucketBoundaries kSuggestBuckets = {
     0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
 const prometheus::Histogram::BucketBoundaries kBatchBuckets = {1, 2, 4, 8, 16, 32, 64, 128, 256};
@@ -44,22 +45,26 @@ class RuntimeCollector final : public prometheus::Collectable {
  public:
   RuntimeCollector(Runtime* runtime, std::function<size_t()> queue_depth,
                    std::function<std::pair<int64_t, int64_t>()> file_bytes)
-      : runtime_(runtime), queue_depth_(std::move(queue_depth)), file_bytes_(std::move(file_bytes)) {}
+      : runtime_(runtime),
+        queue_depth_(std::move(queue_depth)),
+        file_bytes_(std::move(file_bytes)) {}
 
   std::vector<prometheus::MetricFamily> Collect() const override {
     std::vector<prometheus::MetricFamily> families;
-    families.push_back(ByState("hyperd_trials", "Trials by state.", runtime_->CountTrialsByState()));
-    families.push_back(ByState("hyperd_studies", "Studies by state.", runtime_->CountStudiesByState()));
+    families.push_back(
+        ByState("hyperd_trials", "Trials by state.", runtime_->CountTrialsByState()));
+    families.push_back(
+        ByState("hyperd_studies", "Studies by state.", runtime_->CountStudiesByState()));
     const RuntimeCounters& c = runtime_->counters();
     families.push_back(Counter("hyperd_trials_reclaimed_total",
                                "Open trials ended by the lease reaper because their lease expired.",
                                {Value(c.leases_reclaimed.load())}));
     families.push_back(Counter("hyperd_trials_created_total", "Trials created.",
                                {Value(c.trials_created.load())}));
-    families.push_back(Counter(
-        "hyperd_measurements_total", "Measurements received, by result.",
-        {Value(c.measurements_stored.load(), {{"result", "stored"}}),
-         Value(c.measurements_duplicate.load(), {{"result", "duplicate"}})}));
+    families.push_back(
+        Counter("hyperd_measurements_total", "Measurements received, by result.",
+                {Value(c.measurements_stored.load(), {{"result", "stored"}}),
+                 Value(c.measurements_duplicate.load(), {{"result", "duplicate"}})}));
     families.push_back(Gauge("hyperd_worker_queue_depth", "Suggestion tasks waiting for a worker.",
                              {Value(static_cast<double>(queue_depth_()))}));
     const auto [db, wal] = file_bytes_();
@@ -85,7 +90,8 @@ class RuntimeCollector final : public prometheus::Collectable {
   }
   static prometheus::MetricFamily Gauge(std::string name, std::string help,
                                         std::vector<prometheus::ClientMetric> metrics) {
-    return Family(std::move(name), std::move(help), prometheus::MetricType::Gauge, std::move(metrics));
+    return Family(std::move(name), std::move(help), prometheus::MetricType::Gauge,
+                  std::move(metrics));
   }
   static prometheus::MetricFamily Counter(std::string name, std::string help,
                                           std::vector<prometheus::ClientMetric> metrics) {
@@ -119,14 +125,16 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                       .Name("grpc_server_started_total")
                       .Help("Total number of RPCs started on the server.")
                       .Register(*registry_);
-  auto& handled = prometheus::BuildCounter()
-                      .Name("grpc_server_handled_total")
-                      .Help("Total number of RPCs completed on the server, regardless of success or failure.")
-                      .Register(*registry_);
-  auto& seconds = prometheus::BuildHistogram()
-                      .Name("grpc_server_handling_seconds")
-                      .Help("Histogram of response latency (seconds) of RPCs handled by the server.")
-                      .Register(*registry_);
+  auto& handled =
+      prometheus::BuildCounter()
+          .Name("grpc_server_handled_total")
+          .Help("Total number of RPCs completed on the server, regardless of success or failure.")
+          .Register(*registry_);
+  auto& seconds =
+      prometheus::BuildHistogram()
+          .Name("grpc_server_handling_seconds")
+          .Help("Histogram of response latency (seconds) of RPCs handled by the server.")
+          .Register(*registry_);
   const google::protobuf::ServiceDescriptor* service = HyperdService();
   for (int i = 0; i < service->method_count(); ++i) {
     const std::string method = service->method(i)->name();

@@ -74,9 +74,9 @@ absl::StatusOr<TrialKey> ParseTrialName(absl::string_view field, absl::string_vi
   TrialKey key;
   if (parts.size() != 4 || parts[0] != "studies" || parts[2] != "trials" ||
       !absl::SimpleAtoi(parts[3], &key.number) || key.number < 0) {
-    return Invalid(field,
-                   absl::StrCat("expected a trial name \"studies/{study_id}/trials/{number}\", got \"",
-                                name.substr(0, 200), "\""));
+    return Invalid(
+        field, absl::StrCat("expected a trial name \"studies/{study_id}/trials/{number}\", got \"",
+                            name.substr(0, 200), "\""));
   }
   RETURN_IF_ERROR(ValidateStudyId(field, parts[1]));
   key.study_id = std::string(parts[1]);
@@ -89,8 +89,9 @@ absl::Status ValidateLimits(absl::string_view field, const hyperd::v1::StudyLimi
                    absl::StrCat("must be >= 0 (0 = unlimited), got ", limits.max_trials()));
   }
   if (limits.max_parallel_trials() < 0) {
-    return Invalid(absl::StrCat(field, ".max_parallel_trials"),
-                   absl::StrCat("must be >= 0 (0 = unlimited), got ", limits.max_parallel_trials()));
+    return Invalid(
+        absl::StrCat(field, ".max_parallel_trials"),
+        absl::StrCat("must be >= 0 (0 = unlimited), got ", limits.max_parallel_trials()));
   }
   if (limits.has_lease_duration()) {
     if (!IsValidProtoDuration(limits.lease_duration())) {
@@ -98,8 +99,9 @@ absl::Status ValidateLimits(absl::string_view field, const hyperd::v1::StudyLimi
     }
     absl::Duration lease = FromProtoDuration(limits.lease_duration());
     if (lease < kMinLease || lease > kMaxLease) {
-      return Invalid(absl::StrCat(field, ".lease_duration"),
-                     absl::StrCat("must be between 1s and 168h, got ", absl::FormatDuration(lease)));
+      return Invalid(
+          absl::StrCat(field, ".lease_duration"),
+          absl::StrCat("must be between 1s and 168h, got ", absl::FormatDuration(lease)));
     }
   }
   if (limits.has_target_value() && !std::isfinite(limits.target_value())) {
@@ -140,7 +142,8 @@ absl::StatusOr<hyperd::v1::Study> NormalizeNewStudy(absl::string_view study_id,
     }
   }
   ASSIGN_OR_RETURN(algorithms::SearchSpace space, ToSearchSpace(spec.search_space()));
-  RETURN_IF_ERROR(WithFieldPrefix("study.spec.search_space.", algorithms::ValidateSearchSpace(space)));
+  RETURN_IF_ERROR(
+      WithFieldPrefix("study.spec.search_space.", algorithms::ValidateSearchSpace(space)));
 
   if (spec.objective().metric().empty()) {
     return Invalid("study.spec.objective.metric",
@@ -164,8 +167,9 @@ absl::StatusOr<hyperd::v1::Study> NormalizeNewStudy(absl::string_view study_id,
     spec.mutable_scheduler()->mutable_fifo();
   }
   if (spec.resource().max_resource() < 0) {
-    return Invalid("study.spec.resource.max_resource",
-                   absl::StrCat("must be >= 0 (0 = not declared), got ", spec.resource().max_resource()));
+    return Invalid(
+        "study.spec.resource.max_resource",
+        absl::StrCat("must be >= 0 (0 = not declared), got ", spec.resource().max_resource()));
   }
   if (spec.has_schedule()) {
     return Invalid("study.spec.schedule",
@@ -206,9 +210,10 @@ absl::Status ValidateMeasurement(absl::string_view field, const hyperd::v1::Meas
                    absl::StrCat("must be >= 0 (resource units completed so far), got ", m.step()));
   }
   if (!m.metrics().contains(std::string(objective_metric))) {
-    return Invalid(absl::StrCat(field, ".metrics"),
-                   absl::StrCat("has no value for the study's objective metric \"", objective_metric,
-                                "\"; add it (NaN is allowed for a diverged run)"));
+    return Invalid(
+        absl::StrCat(field, ".metrics"),
+        absl::StrCat("has no value for the study's objective metric \"", objective_metric,
+                     "\"; add it (NaN is allowed for a diverged run)"));
   }
   for (const auto& [name, value] : m.metrics()) {
     if (name.empty() || name.size() > 128) {
@@ -223,8 +228,8 @@ absl::Status ValidateMeasurement(absl::string_view field, const hyperd::v1::Meas
 
 absl::StatusOr<int> ResolvePageSize(absl::string_view field, int32_t page_size) {
   if (page_size < 0) {
-    return Invalid(field, absl::StrCat("must be >= 0 (0 = default ", kDefaultPageSize, "), got ",
-                                       page_size));
+    return Invalid(
+        field, absl::StrCat("must be >= 0 (0 = default ", kDefaultPageSize, "), got ", page_size));
   }
   if (page_size == 0) return kDefaultPageSize;
   return std::min<int>(page_size, kMaxPageSize);
@@ -238,7 +243,8 @@ absl::StatusOr<std::string> DecodePageToken(absl::string_view field, absl::strin
                                             uint64_t filter_hash) {
   std::string raw;
   std::vector<std::string> parts;
-  if (absl::WebSafeBase64Unescape(token, &raw)) parts = absl::StrSplit(raw, absl::MaxSplits('|', 2));
+  if (absl::WebSafeBase64Unescape(token, &raw))
+    parts = absl::StrSplit(raw, absl::MaxSplits('|', 2));
   if (parts.size() != 3 || parts[0] != "v1") {
     return Invalid(field, "is not a token returned by this server; pass next_page_token verbatim");
   }

@@ -40,7 +40,8 @@ absl::Status TrialNotFound(absl::string_view study_id, int64_t number) {
 }
 
 absl::Status NotOpen(const TrialEntry& entry) {
-  std::string why = entry.header.reason().empty() ? "" : absl::StrCat(" (", entry.header.reason(), ")");
+  std::string why =
+      entry.header.reason().empty() ? "" : absl::StrCat(" (", entry.header.reason(), ")");
   return absl::FailedPreconditionError(absl::StrCat(
       "trial ", entry.header.name(), " is ", Trial::State_Name(entry.header.state()), why,
       "; only ACTIVE or STOPPING trials accept reports, heartbeats and completion. Finished "
@@ -84,19 +85,20 @@ absl::Status Runtime::Load() {
   absl::MutexLock studies_lock(&studies_mu_);
   for (storage::StudySnapshot& snapshot : snapshots) {
     const std::string id = snapshot.study.study_id;
-    ASSIGN_OR_RETURN(std::unique_ptr<StudyState> state, StudyState::Create(std::move(snapshot.study)));
+    ASSIGN_OR_RETURN(std::unique_ptr<StudyState> state,
+                     StudyState::Create(std::move(snapshot.study)));
     absl::MutexLock lock(&state->mu);
     for (storage::TrialRecord& trial : snapshot.trials) {
       if (trial.trial.number() != static_cast<int64_t>(state->trials.size())) {
-        return absl::DataLossError(absl::StrCat("study ", id, ": trial numbers are not contiguous at ",
-                                                trial.trial.number()));
+        return absl::DataLossError(absl::StrCat(
+            "study ", id, ": trial numbers are not contiguous at ", trial.trial.number()));
       }
       state->trials.push_back(TrialEntry{std::move(trial.trial), {}});
     }
     for (storage::MeasurementRecord& m : snapshot.measurements) {
       if (m.trial_number < 0 || m.trial_number >= static_cast<int64_t>(state->trials.size())) {
-        return absl::DataLossError(absl::StrCat("study ", id, ": measurement of unknown trial ",
-                                                m.trial_number));
+        return absl::DataLossError(
+            absl::StrCat("study ", id, ": measurement of unknown trial ", m.trial_number));
       }
       state->trials[m.trial_number].measurements.push_back(std::move(m.measurement));
     }
@@ -146,8 +148,8 @@ absl::StatusOr<std::shared_ptr<StudyState>> Runtime::FindStudy(const std::string
   absl::MutexLock lock(&studies_mu_);
   auto it = studies_.find(study_id);
   if (it == studies_.end()) {
-    return absl::NotFoundError(absl::StrCat("study ", StudyName(study_id),
-                                            " does not exist; create it with CreateStudy"));
+    return absl::NotFoundError(
+        absl::StrCat("study ", StudyName(study_id), " does not exist; create it with CreateStudy"));
   }
   return it->second;
 }
@@ -167,10 +169,10 @@ absl::StatusOr<std::pair<std::shared_ptr<StudyState>, int64_t>> Runtime::FindTri
 
 // Looks up a trial under the study's lock: NOT_FOUND when the study was deleted or the number is
 // beyond the last trial.
-#define HYPERD_LOCKED_TRIAL(entry_var, study, number)                                 \
-  if ((study).deleted) return reply(absl::NotFoundError("the study was deleted"));     \
-  if ((number) >= static_cast<int64_t>((study).trials.size()))                         \
-    return reply(TrialNotFound((study).id(), (number)));                               \
+#define HYPERD_LOCKED_TRIAL(entry_var, study, number)                              \
+  if ((study).deleted) return reply(absl::NotFoundError("the study was deleted")); \
+  if ((number) >= static_cast<int64_t>((study).trials.size()))                     \
+    return reply(TrialNotFound((study).id(), (number)));                           \
   TrialEntry& entry_var = (study).trials[(number)]
 
 // ---------------------------------------------------------------------------------------------
@@ -178,7 +180,8 @@ absl::StatusOr<std::pair<std::shared_ptr<StudyState>, int64_t>> Runtime::FindTri
 
 void Runtime::CreateStudy(const hyperd::v1::CreateStudyRequest& request, Reply<Study> reply) {
   if (absl::Status s = ValidateStudyId("study_id", request.study_id()); !s.ok()) return reply(s);
-  absl::StatusOr<Study> normalized = NormalizeNewStudy(request.study_id(), request.study(), FreshSeed());
+  absl::StatusOr<Study> normalized =
+      NormalizeNewStudy(request.study_id(), request.study(), FreshSeed());
   if (!normalized.ok()) return reply(normalized.status());
   if (request.validate_only()) return reply(*std::move(normalized));
 
@@ -195,7 +198,8 @@ void Runtime::CreateStudy(const hyperd::v1::CreateStudyRequest& request, Reply<S
       if (!differences.empty()) {
         result = absl::AlreadyExistsError(absl::StrCat(
             "study ", StudyName(request.study_id()), " already exists with a different spec (",
-            differences, "); use another study_id, or send the same spec to get the existing study"));
+            differences,
+            "); use another study_id, or send the same spec to get the existing study"));
       } else {
         result = existing.ToProto();
       }
@@ -258,7 +262,8 @@ absl::StatusOr<hyperd::v1::ListStudiesResponse> Runtime::ListStudies(
 }
 
 void Runtime::UpdateStudy(const hyperd::v1::UpdateStudyRequest& request, Reply<Study> reply) {
-  absl::StatusOr<std::shared_ptr<StudyState>> found = FindStudyByName("study.name", request.study().name());
+  absl::StatusOr<std::shared_ptr<StudyState>> found =
+      FindStudyByName("study.name", request.study().name());
   if (!found.ok()) return reply(found.status());
   if (request.update_mask().paths_size() == 0) {
     return reply(absl::InvalidArgumentError(
@@ -358,7 +363,9 @@ void Runtime::SetStudyStateLocked(StudyState& study, Study::State state, absl::s
   study.record.study.set_state(state);
   study.record.study.set_state_reason(std::string(reason));
   Log(LogLevel::kInfo, "study state changed",
-      {{"study", study.id()}, {"state", Study::State_Name(state)}, {"reason", std::string(reason)}});
+      {{"study", study.id()},
+       {"state", Study::State_Name(state)},
+       {"reason", std::string(reason)}});
 }
 
 bool Runtime::CompleteIfPastDeadline(StudyState& study, storage::WriteBatch& batch) {
@@ -400,9 +407,10 @@ void Runtime::SuggestTrials(const hyperd::v1::SuggestTrialsRequest& request,
     absl::MutexLock lock(&study->mu);
     const int dimension = study->record.study.spec().context_dimension();
     if (request.context_size() != dimension) {
-      return reply(absl::InvalidArgumentError(absl::StrCat(
-          "context: has ", request.context_size(), " values but the study declares context_dimension ",
-          dimension, "; send exactly that many")));
+      return reply(absl::InvalidArgumentError(
+          absl::StrCat("context: has ", request.context_size(),
+                       " values but the study declares context_dimension ", dimension,
+                       "; send exactly that many")));
     }
     study->suggest_queue.push_back([this, study, request, reply](absl::Status runnable) {
       if (!runnable.ok()) return reply(runnable);
@@ -534,11 +542,12 @@ void Runtime::Suggest(const std::shared_ptr<StudyState>& study_ptr,
   absl::MutexLock lock(&study.mu);
   if (study.deleted) return reply(absl::NotFoundError("the study was deleted"));
   if (plan && !output.ok()) {
-    Log(LogLevel::kError, "sampler failed", {{"study", study.id()}, {"error", output.status().ToString()}});
-    return CommitThenReply<Response>(std::move(batch), Response(), [reply, status = output.status()](
-                                                                     absl::StatusOr<Response>) {
-      reply(absl::InternalError(absl::StrCat("the sampler failed: ", status.message())));
-    });
+    Log(LogLevel::kError, "sampler failed",
+        {{"study", study.id()}, {"error", output.status().ToString()}});
+    return CommitThenReply<Response>(
+        std::move(batch), Response(), [reply, status = output.status()](absl::StatusOr<Response>) {
+          reply(absl::InternalError(absl::StrCat("the sampler failed: ", status.message())));
+        });
   }
   if (plan && study.record.study.state() != Study::ACTIVE) {
     response.set_reason(Response::STUDY_NOT_ACTIVE);  // paused or completed while sampling
@@ -594,9 +603,9 @@ void Runtime::CreateTrial(const hyperd::v1::CreateTrialRequest& request, Reply<T
   if (absl::Status s = CheckWritable(); !s.ok()) return reply(s);
   const int max_trials = study.record.study.limits().max_trials();
   if (max_trials > 0 && static_cast<int>(study.trials.size()) >= max_trials) {
-    return reply(absl::ResourceExhaustedError(absl::StrCat(
-        "study ", study.id(), " already has max_trials=", max_trials,
-        " trials; raise limits.max_trials with UpdateStudy to add more")));
+    return reply(absl::ResourceExhaustedError(
+        absl::StrCat("study ", study.id(), " already has max_trials=", max_trials,
+                     " trials; raise limits.max_trials with UpdateStudy to add more")));
   }
   TrialEntry entry;
   const int64_t number = static_cast<int64_t>(study.trials.size());
@@ -642,7 +651,8 @@ absl::StatusOr<hyperd::v1::ListTrialsResponse> Runtime::ListTrials(
   const uint64_t filter_hash = absl::HashOf(std::vector<int>(states.begin(), states.end()));
   int64_t next = 0;
   if (!request.page_token().empty()) {
-    ASSIGN_OR_RETURN(std::string last, DecodePageToken("page_token", request.page_token(), filter_hash));
+    ASSIGN_OR_RETURN(std::string last,
+                     DecodePageToken("page_token", request.page_token(), filter_hash));
     if (!absl::SimpleAtoi(last, &next)) {
       return absl::InvalidArgumentError("page_token: is not a token returned by this server");
     }
@@ -650,7 +660,8 @@ absl::StatusOr<hyperd::v1::ListTrialsResponse> Runtime::ListTrials(
   }
   hyperd::v1::ListTrialsResponse response;
   absl::MutexLock lock(&study->mu);
-  for (int64_t i = std::max<int64_t>(next, 0); i < static_cast<int64_t>(study->trials.size()); ++i) {
+  for (int64_t i = std::max<int64_t>(next, 0); i < static_cast<int64_t>(study->trials.size());
+       ++i) {
     const TrialEntry& entry = study->trials[i];
     if (!states.empty() && states.count(entry.header.state()) == 0) continue;
     if (response.trials_size() == page_size) {
@@ -711,8 +722,8 @@ void Runtime::ReportMeasurement(const hyperd::v1::ReportMeasurementRequest& requ
       FindTrial("name", request.name());
   if (!found.ok()) return reply(found.status());
   StudyState& study = *found->first;
-  if (absl::Status s = ValidateMeasurement("measurement", request.measurement(),
-                                           study.objective_metric());
+  if (absl::Status s =
+          ValidateMeasurement("measurement", request.measurement(), study.objective_metric());
       !s.ok()) {
     return reply(s);
   }
@@ -724,22 +735,25 @@ void Runtime::ReportMeasurement(const hyperd::v1::ReportMeasurementRequest& requ
 
   const int64_t step = request.measurement().step();
   auto& measurements = entry.measurements;
-  auto at = std::lower_bound(measurements.begin(), measurements.end(), step,
-                             [](const hyperd::v1::Measurement& m, int64_t s) { return m.step() < s; });
+  auto at =
+      std::lower_bound(measurements.begin(), measurements.end(), step,
+                       [](const hyperd::v1::Measurement& m, int64_t s) { return m.step() < s; });
   hyperd::v1::ReportMeasurementResponse response;
   storage::WriteBatch batch;
   if (at != measurements.end() && at->step() == step) {
     response.set_duplicate(true);
     counters_.measurements_duplicate.fetch_add(1, std::memory_order_relaxed);
   } else if (at != measurements.end()) {
-    return reply(absl::InvalidArgumentError(absl::StrCat(
-        "measurement.step: ", step, " is below the trial's last reported step ",
-        measurements.back().step(), "; steps must not go backwards (a repeat of a reported step is "
-        "acknowledged as a duplicate)")));
+    return reply(absl::InvalidArgumentError(
+        absl::StrCat("measurement.step: ", step, " is below the trial's last reported step ",
+                     measurements.back().step(),
+                     "; steps must not go backwards (a repeat of a reported step is "
+                     "acknowledged as a duplicate)")));
   } else {
     hyperd::v1::Measurement m = request.measurement();
     *m.mutable_report_time() = ToProtoTime(clock_->Now());
-    batch.push_back(storage::PutMeasurement{storage::MeasurementRecord{study.id(), entry.header.number(), m}});
+    batch.push_back(
+        storage::PutMeasurement{storage::MeasurementRecord{study.id(), entry.header.number(), m}});
     measurements.push_back(std::move(m));
     counters_.measurements_stored.fetch_add(1, std::memory_order_relaxed);
     const double objective = *ObjectiveOf(measurements.back(), study.objective_metric());
@@ -787,7 +801,8 @@ void Runtime::MutateTrial(
   absl::MutexLock lock(&study.mu);
   HYPERD_LOCKED_TRIAL(entry, study, found->second);
   const bool requested = entry.header.state() == Trial::REQUESTED;
-  if (!IsOpen(entry.header.state()) && !(allow_requested && requested)) return reply(NotOpen(entry));
+  if (!IsOpen(entry.header.state()) && !(allow_requested && requested))
+    return reply(NotOpen(entry));
   if (absl::Status s = CheckClient(entry, client_id); !s.ok()) return reply(s);
   if (absl::Status s = CheckWritable(); !s.ok()) return reply(s);
   storage::WriteBatch batch;
@@ -796,7 +811,8 @@ void Runtime::MutateTrial(
 }
 
 void Runtime::CompleteTrial(const hyperd::v1::CompleteTrialRequest& request, Reply<Trial> reply) {
-  if (absl::Status s = CheckLength("infeasible_reason", request.infeasible_reason(), kMaxReasonLength);
+  if (absl::Status s =
+          CheckLength("infeasible_reason", request.infeasible_reason(), kMaxReasonLength);
       !s.ok()) {
     return reply(s);
   }
@@ -804,36 +820,37 @@ void Runtime::CompleteTrial(const hyperd::v1::CompleteTrialRequest& request, Rep
       "name", request.name(), request.client_id(), /*allow_requested=*/true,
       [&](StudyState& study, TrialEntry& entry, storage::WriteBatch& batch)
           ABSL_NO_THREAD_SAFETY_ANALYSIS -> absl::Status {
-        if (request.infeasible()) {
-          FinishTrial(study, entry, Trial::INFEASIBLE, std::nullopt,
-                      request.infeasible_reason().empty() ? "infeasible" : request.infeasible_reason(),
-                      batch);
-          return absl::OkStatus();
-        }
-        hyperd::v1::Measurement final;
-        if (request.has_final_measurement()) {
-          RETURN_IF_ERROR(ValidateMeasurement("final_measurement", request.final_measurement(),
-                                              study.objective_metric()));
-          final = request.final_measurement();
-          *final.mutable_report_time() = ToProtoTime(clock_->Now());
-        } else if (!entry.measurements.empty()) {
-          final = entry.measurements.back();
-        } else {
-          return absl::InvalidArgumentError(
-              "final_measurement: is missing and the trial has no measurements; send the final "
-              "objective value, or mark the trial infeasible");
-        }
-        const double value = *ObjectiveOf(final, study.objective_metric());
-        *entry.header.mutable_final_measurement() = std::move(final);
-        if (!std::isfinite(value)) {
-          FinishTrial(study, entry, Trial::FAILED, value, "non-finite objective", batch);
-        } else if (entry.header.state() == Trial::STOPPING) {
-          FinishTrial(study, entry, Trial::PRUNED, value, entry.header.reason(), batch);
-        } else {
-          FinishTrial(study, entry, Trial::SUCCEEDED, value, "", batch);
-        }
-        return absl::OkStatus();
-      },
+            if (request.infeasible()) {
+              FinishTrial(
+                  study, entry, Trial::INFEASIBLE, std::nullopt,
+                  request.infeasible_reason().empty() ? "infeasible" : request.infeasible_reason(),
+                  batch);
+              return absl::OkStatus();
+            }
+            hyperd::v1::Measurement final;
+            if (request.has_final_measurement()) {
+              RETURN_IF_ERROR(ValidateMeasurement("final_measurement", request.final_measurement(),
+                                                  study.objective_metric()));
+              final = request.final_measurement();
+              *final.mutable_report_time() = ToProtoTime(clock_->Now());
+            } else if (!entry.measurements.empty()) {
+              final = entry.measurements.back();
+            } else {
+              return absl::InvalidArgumentError(
+                  "final_measurement: is missing and the trial has no measurements; send the final "
+                  "objective value, or mark the trial infeasible");
+            }
+            const double value = *ObjectiveOf(final, study.objective_metric());
+            *entry.header.mutable_final_measurement() = std::move(final);
+            if (!std::isfinite(value)) {
+              FinishTrial(study, entry, Trial::FAILED, value, "non-finite objective", batch);
+            } else if (entry.header.state() == Trial::STOPPING) {
+              FinishTrial(study, entry, Trial::PRUNED, value, entry.header.reason(), batch);
+            } else {
+              FinishTrial(study, entry, Trial::SUCCEEDED, value, "", batch);
+            }
+            return absl::OkStatus();
+          },
       std::move(reply));
 }
 
@@ -843,8 +860,8 @@ void Runtime::FailTrial(const hyperd::v1::FailTrialRequest& request, Reply<Trial
   }
   MutateTrial(
       "name", request.name(), request.client_id(), /*allow_requested=*/true,
-      [&](StudyState& study, TrialEntry& entry, storage::WriteBatch& batch)
-          ABSL_NO_THREAD_SAFETY_ANALYSIS -> absl::Status {
+      [&](StudyState& study, TrialEntry& entry,
+          storage::WriteBatch& batch) ABSL_NO_THREAD_SAFETY_ANALYSIS -> absl::Status {
         FinishTrial(study, entry, Trial::FAILED, std::nullopt,
                     request.reason().empty() ? "failed by the worker" : request.reason(), batch);
         return absl::OkStatus();
@@ -861,7 +878,8 @@ void Runtime::StopTrial(const hyperd::v1::StopTrialRequest& request, Reply<Trial
       [&](StudyState& study, TrialEntry& entry, storage::WriteBatch& batch) -> absl::Status {
         if (entry.header.state() == Trial::STOPPING) return absl::OkStatus();
         entry.header.set_state(Trial::STOPPING);
-        entry.header.set_reason(request.reason().empty() ? "stopped by StopTrial" : request.reason());
+        entry.header.set_reason(request.reason().empty() ? "stopped by StopTrial"
+                                                         : request.reason());
         batch.push_back(study.PutTrialMutation(entry));
         return absl::OkStatus();
       },
@@ -920,7 +938,8 @@ int Runtime::ReapExpiredLeases() {
         continue;
       }
       Log(LogLevel::kWarning, "lease expired",
-          {{"study", study->id()}, {"trial", absl::StrCat(entry.header.number())},
+          {{"study", study->id()},
+           {"trial", absl::StrCat(entry.header.number())},
            {"client", entry.header.client_id()}});
       if (entry.header.state() == Trial::STOPPING && !entry.measurements.empty()) {
         FinishTrial(*study, entry, Trial::PRUNED,
@@ -935,7 +954,8 @@ int Runtime::ReapExpiredLeases() {
     store_->Commit(std::move(batch), [this](absl::Status status) {
       if (status.ok()) return;
       storage_failed_.store(true);
-      Log(LogLevel::kError, "storage commit failed in the lease reaper", {{"error", status.ToString()}});
+      Log(LogLevel::kError, "storage commit failed in the lease reaper",
+          {{"error", status.ToString()}});
     });
   }
   counters_.leases_reclaimed.fetch_add(reclaimed, std::memory_order_relaxed);

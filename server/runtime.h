@@ -104,8 +104,8 @@ class Runtime {
   absl::StatusOr<std::shared_ptr<StudyState>> FindStudyByName(absl::string_view field,
                                                               absl::string_view name);
   // Resolves a trial name to its study (the trial is checked under the study's lock by the caller).
-  absl::StatusOr<std::pair<std::shared_ptr<StudyState>, int64_t>> FindTrial(
-      absl::string_view field, absl::string_view name);
+  absl::StatusOr<std::pair<std::shared_ptr<StudyState>, int64_t>> FindTrial(absl::string_view field,
+                                                                            absl::string_view name);
 
   // Submits `batch` and calls `reply(value)` once it is durable, or with the commit's error.
   template <typename T>
@@ -120,11 +120,11 @@ class Runtime {
 
   // Shared by Complete/Fail/Stop: applies `mutate` to the trial under the study lock after the
   // common checks, then commits and replies with the trial.
-  void MutateTrial(absl::string_view field, absl::string_view name, absl::string_view client_id,
-                   bool allow_requested,
-                   const std::function<absl::Status(StudyState&, TrialEntry&,
-                                                    storage::WriteBatch&)>& mutate,
-                   Reply<hyperd::v1::Trial> reply);
+  void MutateTrial(
+      absl::string_view field, absl::string_view name, absl::string_view client_id,
+      bool allow_requested,
+      const std::function<absl::Status(StudyState&, TrialEntry&, storage::WriteBatch&)>& mutate,
+      Reply<hyperd::v1::Trial> reply);
 
   // Ends `entry` in a final state; updates the study's own state when a limit is reached.
   void FinishTrial(StudyState& study, TrialEntry& entry, hyperd::v1::Trial::State state,

@@ -23,9 +23,9 @@ absl::StatusOr<algorithms::SearchSpace> ToSearchSpace(const hyperd::v1::SearchSp
     config.name = p.name();
     switch (p.kind_case()) {
       case ParameterSpec::kDoubleSpec:
-        config.kind = algorithms::DoubleParameter{p.double_spec().min(), p.double_spec().max(),
-                                                  ToScale(p.double_spec().scale()),
-                                                  p.double_spec().step()};
+        config.kind =
+            algorithms::DoubleParameter{p.double_spec().min(), p.double_spec().max(),
+                                        ToScale(p.double_spec().scale()), p.double_spec().step()};
         break;
       case ParameterSpec::kIntegerSpec:
         config.kind = algorithms::IntegerParameter{
@@ -37,16 +37,16 @@ absl::StatusOr<algorithms::SearchSpace> ToSearchSpace(const hyperd::v1::SearchSp
             {p.categorical_spec().values().begin(), p.categorical_spec().values().end()}};
         break;
       case ParameterSpec::KIND_NOT_SET:
-        return absl::InvalidArgumentError(absl::StrCat(
-            "parameters[", i, "] ('", p.name(),
-            "'): no type; set one of double_spec, integer_spec or categorical_spec"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("parameters[", i, "] ('", p.name(),
+                         "'): no type; set one of double_spec, integer_spec or categorical_spec"));
     }
     if (p.has_condition()) {
       const hyperd::v1::Condition& c = p.condition();
-      config.condition = algorithms::Condition{
-          c.parent(),
-          {c.categorical_values().begin(), c.categorical_values().end()},
-          {c.integer_values().begin(), c.integer_values().end()}};
+      config.condition =
+          algorithms::Condition{c.parent(),
+                                {c.categorical_values().begin(), c.categorical_values().end()},
+                                {c.integer_values().begin(), c.integer_values().end()}};
     }
     space.parameters.push_back(std::move(config));
   }
@@ -72,8 +72,10 @@ algorithms::SamplerConfig ToSamplerConfig(const hyperd::v1::SamplerSpec& proto) 
 
 std::string SamplerName(const hyperd::v1::SamplerSpec& proto) {
   switch (proto.algorithm_case()) {
-    case hyperd::v1::SamplerSpec::kSobol: return "sobol";
-    case hyperd::v1::SamplerSpec::kGrid: return "grid";
+    case hyperd::v1::SamplerSpec::kSobol:
+      return "sobol";
+    case hyperd::v1::SamplerSpec::kGrid:
+      return "grid";
     case hyperd::v1::SamplerSpec::kRandom:
     case hyperd::v1::SamplerSpec::ALGORITHM_NOT_SET:
       break;
@@ -102,9 +104,9 @@ absl::StatusOr<algorithms::Assignment> ToAssignment(
         assignment.emplace_back(p.name(), p.categorical_value());
         break;
       case hyperd::v1::Parameter::VALUE_NOT_SET:
-        return absl::InvalidArgumentError(absl::StrCat(
-            "parameters[", i, "] ('", p.name(),
-            "'): no value; set one of double_value, int_value or categorical_value"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("parameters[", i, "] ('", p.name(),
+                         "'): no value; set one of double_value, int_value or categorical_value"));
     }
   }
   return assignment;

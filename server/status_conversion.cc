@@ -5,9 +5,9 @@
 namespace hyperd::server {
 namespace {
 
-#define HYPERD_SAME_CODE(absl_code, grpc_code)                                        \
-  static_assert(static_cast<int>(absl::StatusCode::absl_code) ==                      \
-                    static_cast<int>(grpc::StatusCode::grpc_code),                    \
+#define HYPERD_SAME_CODE(absl_code, grpc_code)                     \
+  static_assert(static_cast<int>(absl::StatusCode::absl_code) ==   \
+                    static_cast<int>(grpc::StatusCode::grpc_code), \
                 "absl and gRPC status codes differ: " #absl_code)
 HYPERD_SAME_CODE(kOk, OK);
 HYPERD_SAME_CODE(kCancelled, CANCELLED);

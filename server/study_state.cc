@@ -42,14 +42,29 @@ hyperd::v1::TrialCounts StudyState::CountTrials() const {
   hyperd::v1::TrialCounts counts;
   for (const TrialEntry& t : trials) {
     switch (t.header.state()) {
-      case Trial::REQUESTED: counts.set_requested(counts.requested() + 1); break;
-      case Trial::ACTIVE: counts.set_active(counts.active() + 1); break;
-      case Trial::STOPPING: counts.set_stopping(counts.stopping() + 1); break;
-      case Trial::SUCCEEDED: counts.set_succeeded(counts.succeeded() + 1); break;
-      case Trial::PRUNED: counts.set_pruned(counts.pruned() + 1); break;
-      case Trial::FAILED: counts.set_failed(counts.failed() + 1); break;
-      case Trial::INFEASIBLE: counts.set_infeasible(counts.infeasible() + 1); break;
-      default: break;
+      case Trial::REQUESTED:
+        counts.set_requested(counts.requested() + 1);
+        break;
+      case Trial::ACTIVE:
+        counts.set_active(counts.active() + 1);
+        break;
+      case Trial::STOPPING:
+        counts.set_stopping(counts.stopping() + 1);
+        break;
+      case Trial::SUCCEEDED:
+        counts.set_succeeded(counts.succeeded() + 1);
+        break;
+      case Trial::PRUNED:
+        counts.set_pruned(counts.pruned() + 1);
+        break;
+      case Trial::FAILED:
+        counts.set_failed(counts.failed() + 1);
+        break;
+      case Trial::INFEASIBLE:
+        counts.set_infeasible(counts.infeasible() + 1);
+        break;
+      default:
+        break;
     }
   }
   return counts;
@@ -93,11 +108,21 @@ std::vector<algorithms::TrialObservation> StudyState::Observations() const {
     o.parameters = ToAssignment(t.header.parameters()).value_or(algorithms::Assignment{});
     using Outcome = algorithms::TrialObservation::Outcome;
     switch (t.header.state()) {
-      case Trial::SUCCEEDED: o.outcome = Outcome::kSucceeded; break;
-      case Trial::PRUNED: o.outcome = Outcome::kPruned; break;
-      case Trial::FAILED: o.outcome = Outcome::kFailed; break;
-      case Trial::INFEASIBLE: o.outcome = Outcome::kInfeasible; break;
-      default: o.outcome = Outcome::kPending; break;
+      case Trial::SUCCEEDED:
+        o.outcome = Outcome::kSucceeded;
+        break;
+      case Trial::PRUNED:
+        o.outcome = Outcome::kPruned;
+        break;
+      case Trial::FAILED:
+        o.outcome = Outcome::kFailed;
+        break;
+      case Trial::INFEASIBLE:
+        o.outcome = Outcome::kInfeasible;
+        break;
+      default:
+        o.outcome = Outcome::kPending;
+        break;
     }
     if (t.header.has_objective_value()) o.objective = t.header.objective_value();
     o.context.assign(t.header.context().begin(), t.header.context().end());

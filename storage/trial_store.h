@@ -86,8 +86,8 @@ class TrialStore {
 
   // Applies `batch` atomically and calls `done` once it is durable (per the store's durability
   // setting) or has failed; the batch then changed nothing. `done` runs on the store's writer
-  // thread and must be quick (finish an RPC, signal a waiter). Batches commit in the order they were
-  // submitted.
+  // thread and must be quick (finish an RPC, signal a waiter). Batches commit in the order they
+  // were submitted.
   virtual void Commit(WriteBatch batch, CommitCallback done) = 0;
 
   // Commit and wait.

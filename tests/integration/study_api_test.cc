@@ -1,9 +1,9 @@
 // Studies through a real in-process gRPC server: get-or-create, validation of bad input (precise
 // status, nothing changed), pagination, state changes, updates and deletion.
-#include <string>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <string>
 
 #include "google/protobuf/text_format.h"
 #include "tests/testing/test_server.h"
@@ -94,7 +94,8 @@ TEST_F(StudyApiTest, ValidateOnlyCreatesNothing) {
 }
 
 TEST_F(StudyApiTest, BadStudyIdsAreInvalid) {
-  for (const std::string& id : std::vector<std::string>{"", "Upper", "-dash-first", "has space", std::string(64, 'a')}) {
+  for (const std::string& id :
+       std::vector<std::string>{"", "Upper", "-dash-first", "has space", std::string(64, 'a')}) {
     grpc::Status status = Create(id, BasicStudy());
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << id;
     EXPECT_THAT(status.error_message(), HasSubstr("study_id"));

@@ -1,13 +1,13 @@
 // Trials through a real in-process gRPC server: idempotent suggestions, no trial given twice,
 // limits, measurements (duplicates, order, divergence), the state machine, leases and restarts.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "absl/synchronization/mutex.h"
 #include "tests/testing/test_server.h"
@@ -59,7 +59,8 @@ class TrialLifecycleTest : public ::testing::Test {
     return Call(stub(), &Stub::ReportMeasurement, request, response ? response : &ignored);
   }
 
-  grpc::Status Complete(const std::string& trial, std::optional<double> loss, Trial* out = nullptr) {
+  grpc::Status Complete(const std::string& trial, std::optional<double> loss,
+                        Trial* out = nullptr) {
     v1::CompleteTrialRequest request;
     request.set_name(trial);
     if (loss) (*request.mutable_final_measurement()->mutable_metrics())["loss"] = *loss;
@@ -363,11 +364,15 @@ TEST_F(TrialLifecycleTest, ExpiredLeasesAreReclaimedAndHeartbeatsRenewThem) {
   EXPECT_EQ(reclaimed.state(), Trial::FAILED);
   EXPECT_EQ(reclaimed.reason(), "lease expired");
   EXPECT_EQ(Get(alive).state(), Trial::ACTIVE);
-  EXPECT_EQ(Call(stub(), &Stub::Heartbeat, [&] {
-              v1::HeartbeatRequest r;
-              r.set_name(silent);
-              return r;
-            }(), &renewed).error_code(),
+  EXPECT_EQ(Call(
+                stub(), &Stub::Heartbeat,
+                [&] {
+                  v1::HeartbeatRequest r;
+                  r.set_name(silent);
+                  return r;
+                }(),
+                &renewed)
+                .error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
   // The reclaimed worker's slot is free again and its client gets a new trial.
   EXPECT_NE(Suggest("gone").trials(0).name(), silent);

@@ -1,9 +1,9 @@
 #include "tests/testing/test_server.h"
 
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <filesystem>
-
-#include <gtest/gtest.h>
 
 #include "google/protobuf/text_format.h"
 #include "server/runtime.h"
@@ -52,23 +52,34 @@ std::string TestServer::address() const {
 
 hyperd::v1::Study BasicStudy() {
   hyperd::v1::Study study;
-  const bool parsed = google::protobuf::TextFormat::ParseFromString(R"pb(
-    spec {
-      search_space {
-        parameters { name: "lr" double_spec { min: 1e-5 max: 1e-1 scale: LOG } }
-        parameters { name: "layers" integer_spec { min: 1 max: 4 } }
-        parameters { name: "optimizer" categorical_spec { values: "sgd" values: "adam" } }
-        parameters {
-          name: "momentum"
-          double_spec { min: 0 max: 0.99 }
-          condition { parent: "optimizer" categorical_values: "sgd" }
+  const bool parsed = google::protobuf::TextFormat::ParseFromString(
+      R"pb(
+        spec {
+          search_space {
+            parameters {
+              name: "lr"
+              double_spec { min: 1e-5 max: 1e-1 scale: LOG }
+            }
+            parameters {
+              name: "layers"
+              integer_spec { min: 1 max: 4 }
+            }
+            parameters {
+              name: "optimizer"
+              categorical_spec { values: "sgd" values: "adam" }
+            }
+            parameters {
+              name: "momentum"
+              double_spec { min: 0 max: 0.99 }
+              condition { parent: "optimizer" categorical_values: "sgd" }
+            }
+          }
+          objective { metric: "loss" goal: MINIMIZE }
+          sampler { random {} }
+          seed: 7
         }
-      }
-      objective { metric: "loss" goal: MINIMIZE }
-      sampler { random {} }
-      seed: 7
-    }
-  )pb", &study);
+      )pb",
+      &study);
   EXPECT_TRUE(parsed);
   return study;
 }

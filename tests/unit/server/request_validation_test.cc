@@ -56,7 +56,8 @@ TEST(Measurements, NonFiniteValuesAreLegitimateButTheObjectiveIsRequired) {
   EXPECT_EQ(missing.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(missing.message(), HasSubstr("accuracy"));
   m.set_step(-1);
-  EXPECT_THAT(ValidateMeasurement("measurement", m, "loss").message(), HasSubstr("measurement.step"));
+  EXPECT_THAT(ValidateMeasurement("measurement", m, "loss").message(),
+              HasSubstr("measurement.step"));
 }
 
 TEST(SpecDifferences, SeedlessRequestsMatchAndOtherChangesAreDescribed) {

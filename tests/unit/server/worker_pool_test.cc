@@ -1,8 +1,8 @@
 #include "server/worker_pool.h"
 
-#include <atomic>
-
 #include <gtest/gtest.h>
+
+#include <atomic>
 
 #include "absl/synchronization/notification.h"
 
@@ -23,9 +23,10 @@ TEST(WorkerPool, RefusesTasksBeyondItsQueueBound) {
   WorkerPool pool(1, 1);
   absl::Notification started;
   ASSERT_TRUE(pool.Submit([&] {
-                started.Notify();
-                release.WaitForNotification();
-              }).ok());
+                    started.Notify();
+                    release.WaitForNotification();
+                  })
+                  .ok());
   started.WaitForNotification();  // the single thread is busy; the queue is empty
   ASSERT_TRUE(pool.Submit([] {}).ok());
   EXPECT_EQ(pool.QueueDepth(), 1u);
