@@ -1,0 +1,339 @@
+#include "client/cli/render.h"
+
+#include <algorithm>
+#include <map>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "absl/time/time.h"
+#include "client/cli/format.h"
+#include "client/cli/table.h"
+
+namespace hyperd::cli {
+namespace {
+
+using Fields = std::vector<std::pair<std::string, std::string>>;
+
+std::string OrDash(std::string text) { return text.empty() ? "-" : text; }
+
+std::string Lower(absl::string_view text) { return absl::AsciiStrToLower(text); }
+
+int TotalTrials(const v1::TrialCounts& c) {
+  return c.requested() + c.active() + c.stopping() + c.succeeded() + c.pruned() + c.failed() +
+         c.infeasible();
+}
+
+std::string FormatObjectiveSpec(const v1::Objective& objective) {
+  if (objective.metric().empty()) return "-";
+  const std::string goal = objective.goal() == v1::Objective::GOAL_UNSPECIFIED
+                               ? "optimize"
+                               : Lower(v1::Objective::Goal_Name(objective.goal()));
+  return absl::StrCat(goal, " ", objective.metric());
+}
+
+// "grid {"shuffle":true}", or just "random" when the settings are all defaults.
+std::string FormatAlgorithm(const google::protobuf::Message& spec, const std::string& fallback) {
+  const std::string name = OneofFieldName(spec, "algorithm", fallback);
+  const std::string settings = CompactJson(spec);
+  // The oneof's JSON is {"name":{...settings...}}; show the inner settings when not empty.
+  const std::string empty = absl::StrCat("{\"", name, "\":{}}");
+  if (settings == "{}" || settings == empty) return name;
+  const size_t start = settings.find(':');
+  return absl::StrCat(name, " ", settings.substr(start + 1, settings.size() - start - 2));
+}
+
+std::string FormatDuration(const google::protobuf::Duration& d) {
+  return absl::FormatDuration(absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos()));
+}
+
+std::string FormatLimits(const v1::StudyLimits& limits) {
+  std::vector<std::string> parts;
+  parts.push_back(limits.max_trials() > 0 ? absl::StrCat("max_trials ", limits.max_trials())
+                                          : "max_trials unlimited");
+  if (limits.max_parallel_trials() > 0) {
+    parts.push_back(absl::StrCat("max_parallel ", limits.max_parallel_trials()));
+  }
+  parts.push_back(limits.has_lease_duration()
+                      ? absl::StrCat("lease ", FormatDuration(limits.lease_duration()))
+                      : "lease 10m (default)");
+  if (limits.has_target_value()) {
+    parts.push_back(absl::StrCat("target ", FormatDouble(limits.target_value(),
+                                                          Precision::kDisplay)));
+  }
+  if (limits.has_deadline()) {
+    parts.push_back(
+        absl::StrCat("deadline ", FormatTimestamp(limits.deadline(), Precision::kDisplay)));
+  }
+  return absl::StrJoin(parts, ", ");
+}
+
+std::string FormatResource(const v1::ResourceSpec& resource) {
+  if (resource.unit().empty() && resource.max_resource() == 0) return "-";
+  std::string text = resource.unit().empty() ? "step" : resource.unit();
+  if (resource.max_resource() > 0) absl::StrAppend(&text, ", max ", resource.max_resource());
+  return text;
+}
+
+std::string FormatBest(const std::optional<v1::Trial>& best) {
+  if (!best.has_value()) return "-";
+  return absl::StrCat("trial ", best->number(), ", objective ",
+                      OrDash(FormatObjective(*best, Precision::kDisplay)));
+}
+
+std::string FormatAttributes(const google::protobuf::Map<std::string, std::string>& attributes) {
+  std::map<std::string, std::string> sorted(attributes.begin(), attributes.end());
+  return absl::StrJoin(sorted, ", ", absl::PairFormatter("="));
+}
+
+std::string FormatParameters(const v1::Trial& trial) {
+  std::vector<std::string> parts;
+  for (const v1::Parameter& p : trial.parameters()) {
+    parts.push_back(absl::StrCat(p.name(), "=", FormatParameterValue(p, Precision::kDisplay)));
+  }
+  return absl::StrJoin(parts, ", ");
+}
+
+std::string FormatMetrics(const v1::Measurement& measurement) {
+  std::map<std::string, double> sorted(measurement.metrics().begin(),
+                                       measurement.metrics().end());
+  return absl::StrJoin(sorted, ", ", [](std::string* out, const auto& metric) {
+    absl::StrAppend(out, metric.first, "=", FormatDouble(metric.second, Precision::kDisplay));
+  });
+}
+
+std::vector<std::string> ParameterColumns(const v1::Study* study,
+                                          const std::vector<v1::Trial>& trials) {
+  std::vector<std::string> names;
+  auto add = [&names](const std::string& name) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  };
+  if (study != nullptr) {
+    for (const v1::ParameterSpec& spec : study->spec().search_space().parameters()) {
+      add(spec.name());
+    }
+  }
+  for (const v1::Trial& trial : trials) {
+    for (const v1::Parameter& p : trial.parameters()) add(p.name());
+  }
+  return names;
+}
+
+// "double", "integer", "categorical": the kind oneof's field name without "_spec".
+std::string ParameterType(const v1::ParameterSpec& spec) {
+  return std::string(absl::StripSuffix(OneofFieldName(spec, "kind", "unset"), "_spec"));
+}
+
+std::string ScaleName(v1::Scale scale) {
+  return scale == v1::LOG ? "log" : "linear";
+}
+
+}  // namespace
+
+std::string FormatTrialCounts(const v1::TrialCounts& counts) {
+  const std::pair<const char*, int> by_state[] = {
+      {"requested", counts.requested()}, {"active", counts.active()},
+      {"stopping", counts.stopping()},   {"succeeded", counts.succeeded()},
+      {"pruned", counts.pruned()},       {"failed", counts.failed()},
+      {"infeasible", counts.infeasible()}};
+  std::vector<std::string> parts;
+  for (const auto& [state, count] : by_state) {
+    if (count > 0) parts.push_back(absl::StrCat(count, " ", state));
+  }
+  std::string text = absl::StrCat(TotalTrials(counts), " total");
+  if (!parts.empty()) absl::StrAppend(&text, ": ", absl::StrJoin(parts, ", "));
+  return text;
+}
+
+std::string FormatDomain(const v1::ParameterSpec& spec) {
+  switch (spec.kind_case()) {
+    case v1::ParameterSpec::kDoubleSpec: {
+      const v1::DoubleSpec& d = spec.double_spec();
+      std::string text = absl::StrCat("[", FormatDouble(d.min(), Precision::kDisplay), ", ",
+                                      FormatDouble(d.max(), Precision::kDisplay), "]");
+      if (d.step() > 0) absl::StrAppend(&text, " step ", FormatDouble(d.step(), Precision::kDisplay));
+      return text;
+    }
+    case v1::ParameterSpec::kIntegerSpec: {
+      const v1::IntegerSpec& i = spec.integer_spec();
+      std::string text = absl::StrCat("[", i.min(), ", ", i.max(), "]");
+      if (i.step() > 1) absl::StrAppend(&text, " step ", i.step());
+      return text;
+    }
+    case v1::ParameterSpec::kCategoricalSpec:
+      return absl::StrCat("{", absl::StrJoin(spec.categorical_spec().values(), ", "), "}");
+    case v1::ParameterSpec::KIND_NOT_SET:
+      break;
+  }
+  return "-";
+}
+
+std::string FormatCondition(const v1::Condition& condition) {
+  if (condition.parent().empty()) return "";
+  const std::string values = condition.categorical_values_size() > 0
+                                 ? absl::StrJoin(condition.categorical_values(), ", ")
+                                 : absl::StrJoin(condition.integer_values(), ", ");
+  return absl::StrCat(condition.parent(), " in {", values, "}");
+}
+
+std::string RenderStudyList(const std::vector<StudySummary>& studies) {
+  Table table({"NAME", "STATE", "SAMPLER", "OBJECTIVE", "TRIALS", "OPEN", "DONE", "FAILED",
+               "BEST"});
+  for (const StudySummary& summary : studies) {
+    const v1::Study& study = summary.study;
+    const v1::TrialCounts& c = study.trial_counts();
+    table.AddRow({study.name(), v1::Study::State_Name(study.state()),
+                  OneofFieldName(study.spec().sampler(), "algorithm", "random"),
+                  FormatObjectiveSpec(study.spec().objective()), absl::StrCat(TotalTrials(c)),
+                  absl::StrCat(c.requested() + c.active() + c.stopping()),
+                  absl::StrCat(c.succeeded() + c.pruned()),
+                  absl::StrCat(c.failed() + c.infeasible()),
+                  summary.best.has_value()
+                      ? OrDash(FormatObjective(*summary.best, Precision::kDisplay))
+                      : "-"});
+  }
+  if (table.num_rows() == 0) return "no studies\n";
+  return table.Render();
+}
+
+std::string RenderStudy(const StudySummary& summary) {
+  const v1::Study& study = summary.study;
+  const v1::StudySpec& spec = study.spec();
+  std::string state = v1::Study::State_Name(study.state());
+  if (!study.state_reason().empty()) absl::StrAppend(&state, " (", study.state_reason(), ")");
+  Fields fields = {{"name", study.name()}, {"state", state}};
+  if (!study.description().empty()) fields.emplace_back("description", study.description());
+  fields.emplace_back("created", OrDash(FormatTimestamp(study.create_time(), Precision::kDisplay)));
+  fields.emplace_back("objective", FormatObjectiveSpec(spec.objective()));
+  fields.emplace_back("sampler", FormatAlgorithm(spec.sampler(), "random"));
+  fields.emplace_back("scheduler", FormatAlgorithm(spec.scheduler(), "fifo"));
+  fields.emplace_back("resource", FormatResource(spec.resource()));
+  fields.emplace_back("seed", spec.seed() == 0 ? "-" : absl::StrCat(spec.seed()));
+  if (spec.context_dimension() > 0) {
+    fields.emplace_back("context dimension", absl::StrCat(spec.context_dimension()));
+  }
+  fields.emplace_back("limits", FormatLimits(study.limits()));
+  fields.emplace_back("trials", FormatTrialCounts(study.trial_counts()));
+  if (!study.sampler_status().empty()) fields.emplace_back("sampler status", study.sampler_status());
+  fields.emplace_back("best", FormatBest(summary.best));
+  if (!study.user_attributes().empty()) {
+    fields.emplace_back("attributes", FormatAttributes(study.user_attributes()));
+  }
+
+  Table parameters({"PARAMETER", "TYPE", "VALUES", "SCALE", "CONDITION"});
+  for (const v1::ParameterSpec& p : spec.search_space().parameters()) {
+    const v1::Scale scale = p.has_double_spec()    ? p.double_spec().scale()
+                            : p.has_integer_spec() ? p.integer_spec().scale()
+                                                   : v1::SCALE_UNSPECIFIED;
+    parameters.AddRow({p.name(), ParameterType(p), FormatDomain(p),
+                       p.has_categorical_spec() ? "" : ScaleName(scale),
+                       FormatCondition(p.condition())});
+  }
+  return absl::StrCat(RenderFields(fields), "\n", parameters.Render());
+}
+
+std::string RenderTrialList(const v1::Study* study, const std::vector<v1::Trial>& trials) {
+  if (trials.empty()) return "no trials\n";
+  const std::vector<std::string> columns = ParameterColumns(study, trials);
+  std::vector<std::string> header = {"NUMBER", "STATE", "OBJECTIVE"};
+  header.insert(header.end(), columns.begin(), columns.end());
+  header.push_back("LAST STEP");
+  Table table(std::move(header));
+  for (const v1::Trial& trial : trials) {
+    std::map<std::string, std::string> values;
+    for (const v1::Parameter& p : trial.parameters()) {
+      values[p.name()] = FormatParameterValue(p, Precision::kDisplay);
+    }
+    std::vector<std::string> row = {absl::StrCat(trial.number()),
+                                    v1::Trial::State_Name(trial.state()),
+                                    OrDash(FormatObjective(trial, Precision::kDisplay))};
+    for (const std::string& name : columns) {
+      auto it = values.find(name);
+      row.push_back(it == values.end() ? "-" : it->second);
+    }
+    row.push_back(trial.measurements().empty()
+                      ? "-"
+                      : absl::StrCat(trial.measurements().rbegin()->step()));
+    table.AddRow(std::move(row));
+  }
+  return table.Render();
+}
+
+std::string RenderTrial(const v1::Trial& trial) {
+  Fields fields = {{"name", trial.name()},
+                   {"state", v1::Trial::State_Name(trial.state())},
+                   {"parameters", OrDash(FormatParameters(trial))},
+                   {"objective", OrDash(FormatObjective(trial, Precision::kDisplay))}};
+  if (!trial.reason().empty()) fields.emplace_back("reason", trial.reason());
+  if (!trial.origin().empty()) fields.emplace_back("origin", trial.origin());
+  if (!trial.client_id().empty()) fields.emplace_back("client id", trial.client_id());
+  if (trial.max_resource() > 0) fields.emplace_back("max resource", absl::StrCat(trial.max_resource()));
+  if (trial.has_final_measurement()) {
+    fields.emplace_back("final", absl::StrCat("step ", trial.final_measurement().step(), ": ",
+                                              FormatMetrics(trial.final_measurement())));
+  }
+  const std::pair<const char*, const google::protobuf::Timestamp*> times[] = {
+      {"created", &trial.create_time()},
+      {"started", &trial.start_time()},
+      {"ended", &trial.end_time()},
+      {"lease expires", &trial.lease_expire_time()}};
+  for (const auto& [label, time] : times) {
+    std::string text = FormatTimestamp(*time, Precision::kDisplay);
+    if (!text.empty()) fields.emplace_back(label, std::move(text));
+  }
+  if (!trial.user_attributes().empty()) {
+    fields.emplace_back("attributes", FormatAttributes(trial.user_attributes()));
+  }
+  std::string out = RenderFields(fields);
+  if (trial.measurements().empty()) return absl::StrCat(out, "\nno measurements\n");
+  Table measurements({"STEP", "METRICS", "ELAPSED", "REPORTED"});
+  for (const v1::Measurement& m : trial.measurements()) {
+    measurements.AddRow({absl::StrCat(m.step()), FormatMetrics(m),
+                         m.has_elapsed() ? FormatDuration(m.elapsed()) : "-",
+                         OrDash(FormatTimestamp(m.report_time(), Precision::kDisplay))});
+  }
+  return absl::StrCat(out, "\n", measurements.Render());
+}
+
+std::string RenderSuggestion(const v1::SuggestTrialsResponse& response, int requested,
+                             const std::string& client_id) {
+  const std::string reason =
+      v1::SuggestTrialsResponse::Reason_Name(response.reason());
+  if (response.trials().empty()) {
+    return absl::StrCat("no trials returned: ", reason, "\n");
+  }
+  std::vector<v1::Trial> trials(response.trials().begin(), response.trials().end());
+  std::string out = RenderTrialList(nullptr, trials);
+  absl::StrAppend(&out, "\nheld by client id ", client_id, "\n");
+  if (response.trials_size() < requested ||
+      response.reason() != v1::SuggestTrialsResponse::REASON_UNSPECIFIED) {
+    absl::StrAppend(&out, "fewer trials than requested (", response.trials_size(), " of ",
+                    requested, "): ", reason, "\n");
+  }
+  return out;
+}
+
+std::string RenderReport(const std::string& trial_name, int64_t step,
+                         const v1::ReportMeasurementResponse& response) {
+  Fields fields = {{"trial", trial_name},
+                   {"step", absl::StrCat(step, response.duplicate()
+                                                   ? " (duplicate: the first report was kept)"
+                                                   : "")},
+                   {"should stop", response.should_stop() ? "yes" : "no"}};
+  if (!response.stop_reason().empty()) fields.emplace_back("stop reason", response.stop_reason());
+  std::string lease = FormatTimestamp(response.lease_expire_time(), Precision::kDisplay);
+  if (!lease.empty()) fields.emplace_back("lease expires", std::move(lease));
+  return RenderFields(fields);
+}
+
+std::string RenderServerInfo(const std::string& address, const v1::ServerInfo& info) {
+  return RenderFields({{"server", address},
+                       {"version", OrDash(info.version())},
+                       {"durability", OrDash(info.durability())},
+                       {"started", OrDash(FormatTimestamp(info.start_time(),
+                                                          Precision::kDisplay))}});
+}
+
+}  // namespace hyperd::cli
