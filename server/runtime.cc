@@ -81,7 +81,6 @@ Runtime::Runtime(storage::TrialStore* store, const Clock* clock, WorkerPool* poo
 absl::Status Runtime::Load() {
   ASSIGN_OR_RETURN(std::vector<storage::StudySnapshot> snapshots, store_->LoadAll());
   storage::WriteBatch fresh_leases;
-  const absl::Time now = clock_->Now();
   absl::MutexLock studies_lock(&studies_mu_);
   for (storage::StudySnapshot& snapshot : snapshots) {
     const std::string id = snapshot.study.study_id;
@@ -114,7 +113,6 @@ absl::Status Runtime::Load() {
         {{"trials", absl::StrCat(fresh_leases.size())}});
     RETURN_IF_ERROR(store_->CommitAndWait(std::move(fresh_leases)));
   }
-  (void)now;
   return absl::OkStatus();
 }
 
