@@ -31,9 +31,9 @@ const FlagSpec* FindFlag(const std::vector<FlagSpec>& flags, absl::string_view l
 }
 
 std::string FlagLabel(const FlagSpec& flag) {
-  std::string label = flag.short_name != '\0' ? absl::StrCat("-", std::string(1, flag.short_name),
-                                                             ", --", flag.name)
-                                              : absl::StrCat("    --", flag.name);
+  std::string label = flag.short_name != '\0'
+                          ? absl::StrCat("-", std::string(1, flag.short_name), ", --", flag.name)
+                          : absl::StrCat("    --", flag.name);
   if (!flag.value_name.empty()) absl::StrAppend(&label, "=", flag.value_name);
   return label;
 }
@@ -132,9 +132,8 @@ struct ParseState {
       body.resize(eq);
     }
     if (!is_long && body.size() != 1) {
-      return UsageError(absl::StrCat("cannot parse '", arg,
-                                     "': write a short flag as -x VALUE or -x=VALUE; ",
-                                     HelpHint()));
+      return UsageError(absl::StrCat(
+          "cannot parse '", arg, "': write a short flag as -x VALUE or -x=VALUE; ", HelpHint()));
     }
     const absl::string_view long_name = is_long ? absl::string_view(body) : absl::string_view();
     const char short_name = is_long ? '\0' : body[0];
@@ -148,8 +147,8 @@ struct ParseState {
     std::string value = "true";
     if (flag->value_name.empty()) {
       if (has_inline_value) {
-        return UsageError(absl::StrCat("flag --", flag->name, " takes no value; write just --",
-                                       flag->name));
+        return UsageError(
+            absl::StrCat("flag --", flag->name, " takes no value; write just --", flag->name));
       }
     } else if (has_inline_value) {
       value = std::move(inline_value);
@@ -172,11 +171,11 @@ struct ParseState {
     if (out.help) return absl::OkStatus();
     if (out.command < 0) {
       if (out.words.empty()) {
-        return UsageError(absl::StrCat("no command given; ", HelpHint(),
-                                       " for the list of commands"));
+        return UsageError(
+            absl::StrCat("no command given; ", HelpHint(), " for the list of commands"));
       }
-      return UsageError(absl::StrCat("'", absl::StrJoin(out.words, " "),
-                                     "' needs a subcommand; ", HelpHint(), " for the list"));
+      return UsageError(absl::StrCat("'", absl::StrJoin(out.words, " "), "' needs a subcommand; ",
+                                     HelpHint(), " for the list"));
     }
     const CommandSpec& command = commands[out.command];
     if (out.positional.size() < command.min_args) {
@@ -184,9 +183,9 @@ struct ParseState {
                                      command.arguments, "; ", HelpHint()));
     }
     if (out.positional.size() > command.max_args) {
-      return UsageError(absl::StrCat("unexpected argument '", out.positional[command.max_args],
-                                     "'", Where(), " (usage: ", CommandName(program, out.words),
-                                     " ", command.arguments, ")"));
+      return UsageError(absl::StrCat("unexpected argument '", out.positional[command.max_args], "'",
+                                     Where(), " (usage: ", CommandName(program, out.words), " ",
+                                     command.arguments, ")"));
     }
     return absl::OkStatus();
   }
@@ -243,11 +242,10 @@ std::string TopLevelHelp(absl::string_view program, absl::string_view descriptio
 std::string GroupHelp(absl::string_view program, const std::vector<std::string>& words,
                       const std::vector<CommandSpec>& commands,
                       const std::vector<FlagSpec>& global_flags) {
-  return absl::StrCat("Usage: ", CommandName(program, words),
-                      " SUBCOMMAND [ARGUMENTS] [FLAGS]\n\nSubcommands:\n",
-                      CommandList(commands, words), "\nGlobal flags:\n", FlagList(global_flags),
-                      "\nRun '", CommandName(program, words),
-                      " SUBCOMMAND --help' for a subcommand's flags.\n");
+  return absl::StrCat(
+      "Usage: ", CommandName(program, words), " SUBCOMMAND [ARGUMENTS] [FLAGS]\n\nSubcommands:\n",
+      CommandList(commands, words), "\nGlobal flags:\n", FlagList(global_flags), "\nRun '",
+      CommandName(program, words), " SUBCOMMAND --help' for a subcommand's flags.\n");
 }
 
 std::string CommandHelp(absl::string_view program, const CommandSpec& command,

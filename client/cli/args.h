@@ -25,7 +25,7 @@ struct FlagSpec {
   char short_name = '\0';  // e.g. 'f' for "-f"; '\0' if none
   std::string value_name;  // e.g. "NAME=VALUE"; empty for a boolean flag
   std::string help;
-  bool repeated = false;   // may be given several times
+  bool repeated = false;  // may be given several times
 };
 
 struct CommandSpec {
@@ -56,8 +56,8 @@ struct ParsedCommandLine {
   const std::vector<std::string>& GetAll(absl::string_view flag) const;
 };
 
-// Parses `args` (without the program name; `program` is used in hints). Errors are usage errors (see IsUsageError) whose
-// message names the offending argument and how to get help.
+// Parses `args` (without the program name; `program` is used in hints). Errors are usage errors
+// (see IsUsageError) whose message names the offending argument and how to get help.
 absl::StatusOr<ParsedCommandLine> ParseCommandLine(absl::string_view program,
                                                    const std::vector<CommandSpec>& commands,
                                                    const std::vector<FlagSpec>& global_flags,

@@ -48,8 +48,8 @@ std::string FormatObjective(const v1::Trial& trial, Precision precision) {
   return trial.has_objective_value() ? FormatDouble(trial.objective_value(), precision) : "";
 }
 
-std::string OneofFieldName(const google::protobuf::Message& message,
-                           const std::string& oneof_name, const std::string& fallback) {
+std::string OneofFieldName(const google::protobuf::Message& message, const std::string& oneof_name,
+                           const std::string& fallback) {
   const google::protobuf::OneofDescriptor* oneof =
       message.GetDescriptor()->FindOneofByName(oneof_name);
   if (oneof == nullptr) return fallback;

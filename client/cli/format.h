@@ -30,8 +30,8 @@ std::string FormatObjective(const v1::Trial& trial, Precision precision);
 
 // The name of the set field of `message`'s oneof called `oneof_name` ("random", "grid"), or
 // `fallback` when none is set. Generic so new algorithms need no change here.
-std::string OneofFieldName(const google::protobuf::Message& message,
-                           const std::string& oneof_name, const std::string& fallback);
+std::string OneofFieldName(const google::protobuf::Message& message, const std::string& oneof_name,
+                           const std::string& fallback);
 
 // Compact proto3 JSON of a message ("{}" when empty).
 std::string CompactJson(const google::protobuf::Message& message);

@@ -42,8 +42,8 @@ absl::Status ServerInfo(CommandContext& ctx) {
 std::vector<Command> AllCommands() {
   std::vector<Command> commands = StudyCommands();
   for (Command& command : TrialCommands()) commands.push_back(std::move(command));
-  commands.push_back({{{"info"}, "", "", "Show the server's version and settings", "", {}, 0, 0},
-                      ServerInfo});
+  commands.push_back(
+      {{{"info"}, "", "", "Show the server's version and settings", "", {}, 0, 0}, ServerInfo});
   return commands;
 }
 
@@ -57,8 +57,8 @@ absl::StatusOr<OutputFormat> ParseOutputFormat(const ParsedCommandLine& args) {
 absl::StatusOr<ClientOptions> MakeClientOptions(const ParsedCommandLine& args,
                                                 const Environment& environment) {
   ClientOptions options;
-  options.address = args.Get("server", environment.address.empty() ? kDefaultAddress
-                                                                   : environment.address);
+  options.address =
+      args.Get("server", environment.address.empty() ? kDefaultAddress : environment.address);
   options.token = args.Get("token", environment.token);
   if (args.Has("deadline")) {
     if (!absl::ParseDuration(args.Get("deadline"), &options.deadline) ||
@@ -97,8 +97,7 @@ int RunHyperctl(const std::vector<std::string>& args, const Environment& environ
   std::vector<CommandSpec> specs;
   for (const Command& command : commands) specs.push_back(command.spec);
 
-  absl::StatusOr<ParsedCommandLine> parsed =
-      ParseCommandLine(kProgram, specs, GlobalFlags(), args);
+  absl::StatusOr<ParsedCommandLine> parsed = ParseCommandLine(kProgram, specs, GlobalFlags(), args);
   absl::Status status = parsed.status();
   if (parsed.ok() && parsed->help) {
     if (parsed->command >= 0) {

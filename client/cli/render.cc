@@ -60,8 +60,8 @@ std::string FormatLimits(const v1::StudyLimits& limits) {
                       ? absl::StrCat("lease ", FormatDuration(limits.lease_duration()))
                       : "lease 10m (default)");
   if (limits.has_target_value()) {
-    parts.push_back(absl::StrCat("target ", FormatDouble(limits.target_value(),
-                                                          Precision::kDisplay)));
+    parts.push_back(
+        absl::StrCat("target ", FormatDouble(limits.target_value(), Precision::kDisplay)));
   }
   if (limits.has_deadline()) {
     parts.push_back(
@@ -97,8 +97,7 @@ std::string FormatParameters(const v1::Trial& trial) {
 }
 
 std::string FormatMetrics(const v1::Measurement& measurement) {
-  std::map<std::string, double> sorted(measurement.metrics().begin(),
-                                       measurement.metrics().end());
+  std::map<std::string, double> sorted(measurement.metrics().begin(), measurement.metrics().end());
   return absl::StrJoin(sorted, ", ", [](std::string* out, const auto& metric) {
     absl::StrAppend(out, metric.first, "=", FormatDouble(metric.second, Precision::kDisplay));
   });
@@ -126,17 +125,15 @@ std::string ParameterType(const v1::ParameterSpec& spec) {
   return std::string(absl::StripSuffix(OneofFieldName(spec, "kind", "unset"), "_spec"));
 }
 
-std::string ScaleName(v1::Scale scale) {
-  return scale == v1::LOG ? "log" : "linear";
-}
+std::string ScaleName(v1::Scale scale) { return scale == v1::LOG ? "log" : "linear"; }
 
 }  // namespace
 
 std::string FormatTrialCounts(const v1::TrialCounts& counts) {
   const std::pair<const char*, int> by_state[] = {
-      {"requested", counts.requested()}, {"active", counts.active()},
-      {"stopping", counts.stopping()},   {"succeeded", counts.succeeded()},
-      {"pruned", counts.pruned()},       {"failed", counts.failed()},
+      {"requested", counts.requested()},  {"active", counts.active()},
+      {"stopping", counts.stopping()},    {"succeeded", counts.succeeded()},
+      {"pruned", counts.pruned()},        {"failed", counts.failed()},
       {"infeasible", counts.infeasible()}};
   std::vector<std::string> parts;
   for (const auto& [state, count] : by_state) {
@@ -153,7 +150,8 @@ std::string FormatDomain(const v1::ParameterSpec& spec) {
       const v1::DoubleSpec& d = spec.double_spec();
       std::string text = absl::StrCat("[", FormatDouble(d.min(), Precision::kDisplay), ", ",
                                       FormatDouble(d.max(), Precision::kDisplay), "]");
-      if (d.step() > 0) absl::StrAppend(&text, " step ", FormatDouble(d.step(), Precision::kDisplay));
+      if (d.step() > 0)
+        absl::StrAppend(&text, " step ", FormatDouble(d.step(), Precision::kDisplay));
       return text;
     }
     case v1::ParameterSpec::kIntegerSpec: {
@@ -179,20 +177,19 @@ std::string FormatCondition(const v1::Condition& condition) {
 }
 
 std::string RenderStudyList(const std::vector<StudySummary>& studies) {
-  Table table({"NAME", "STATE", "SAMPLER", "OBJECTIVE", "TRIALS", "OPEN", "DONE", "FAILED",
-               "BEST"});
+  Table table(
+      {"NAME", "STATE", "SAMPLER", "OBJECTIVE", "TRIALS", "OPEN", "DONE", "FAILED", "BEST"});
   for (const StudySummary& summary : studies) {
     const v1::Study& study = summary.study;
     const v1::TrialCounts& c = study.trial_counts();
-    table.AddRow({study.name(), v1::Study::State_Name(study.state()),
-                  OneofFieldName(study.spec().sampler(), "algorithm", "random"),
-                  FormatObjectiveSpec(study.spec().objective()), absl::StrCat(TotalTrials(c)),
-                  absl::StrCat(c.requested() + c.active() + c.stopping()),
-                  absl::StrCat(c.succeeded() + c.pruned()),
-                  absl::StrCat(c.failed() + c.infeasible()),
-                  summary.best.has_value()
-                      ? OrDash(FormatObjective(*summary.best, Precision::kDisplay))
-                      : "-"});
+    table.AddRow(
+        {study.name(), v1::Study::State_Name(study.state()),
+         OneofFieldName(study.spec().sampler(), "algorithm", "random"),
+         FormatObjectiveSpec(study.spec().objective()), absl::StrCat(TotalTrials(c)),
+         absl::StrCat(c.requested() + c.active() + c.stopping()),
+         absl::StrCat(c.succeeded() + c.pruned()), absl::StrCat(c.failed() + c.infeasible()),
+         summary.best.has_value() ? OrDash(FormatObjective(*summary.best, Precision::kDisplay))
+                                  : "-"});
   }
   if (table.num_rows() == 0) return "no studies\n";
   return table.Render();
@@ -216,7 +213,8 @@ std::string RenderStudy(const StudySummary& summary) {
   }
   fields.emplace_back("limits", FormatLimits(study.limits()));
   fields.emplace_back("trials", FormatTrialCounts(study.trial_counts()));
-  if (!study.sampler_status().empty()) fields.emplace_back("sampler status", study.sampler_status());
+  if (!study.sampler_status().empty())
+    fields.emplace_back("sampler status", study.sampler_status());
   fields.emplace_back("best", FormatBest(summary.best));
   if (!study.user_attributes().empty()) {
     fields.emplace_back("attributes", FormatAttributes(study.user_attributes()));
@@ -253,9 +251,8 @@ std::string RenderTrialList(const v1::Study* study, const std::vector<v1::Trial>
       auto it = values.find(name);
       row.push_back(it == values.end() ? "-" : it->second);
     }
-    row.push_back(trial.measurements().empty()
-                      ? "-"
-                      : absl::StrCat(trial.measurements().rbegin()->step()));
+    row.push_back(
+        trial.measurements().empty() ? "-" : absl::StrCat(trial.measurements().rbegin()->step()));
     table.AddRow(std::move(row));
   }
   return table.Render();
@@ -269,7 +266,8 @@ std::string RenderTrial(const v1::Trial& trial) {
   if (!trial.reason().empty()) fields.emplace_back("reason", trial.reason());
   if (!trial.origin().empty()) fields.emplace_back("origin", trial.origin());
   if (!trial.client_id().empty()) fields.emplace_back("client id", trial.client_id());
-  if (trial.max_resource() > 0) fields.emplace_back("max resource", absl::StrCat(trial.max_resource()));
+  if (trial.max_resource() > 0)
+    fields.emplace_back("max resource", absl::StrCat(trial.max_resource()));
   if (trial.has_final_measurement()) {
     fields.emplace_back("final", absl::StrCat("step ", trial.final_measurement().step(), ": ",
                                               FormatMetrics(trial.final_measurement())));
@@ -299,8 +297,7 @@ std::string RenderTrial(const v1::Trial& trial) {
 
 std::string RenderSuggestion(const v1::SuggestTrialsResponse& response, int requested,
                              const std::string& client_id) {
-  const std::string reason =
-      v1::SuggestTrialsResponse::Reason_Name(response.reason());
+  const std::string reason = v1::SuggestTrialsResponse::Reason_Name(response.reason());
   if (response.trials().empty()) {
     return absl::StrCat("no trials returned: ", reason, "\n");
   }
@@ -317,11 +314,11 @@ std::string RenderSuggestion(const v1::SuggestTrialsResponse& response, int requ
 
 std::string RenderReport(const std::string& trial_name, int64_t step,
                          const v1::ReportMeasurementResponse& response) {
-  Fields fields = {{"trial", trial_name},
-                   {"step", absl::StrCat(step, response.duplicate()
-                                                   ? " (duplicate: the first report was kept)"
-                                                   : "")},
-                   {"should stop", response.should_stop() ? "yes" : "no"}};
+  Fields fields = {
+      {"trial", trial_name},
+      {"step",
+       absl::StrCat(step, response.duplicate() ? " (duplicate: the first report was kept)" : "")},
+      {"should stop", response.should_stop() ? "yes" : "no"}};
   if (!response.stop_reason().empty()) fields.emplace_back("stop reason", response.stop_reason());
   std::string lease = FormatTimestamp(response.lease_expire_time(), Precision::kDisplay);
   if (!lease.empty()) fields.emplace_back("lease expires", std::move(lease));
@@ -329,11 +326,11 @@ std::string RenderReport(const std::string& trial_name, int64_t step,
 }
 
 std::string RenderServerInfo(const std::string& address, const v1::ServerInfo& info) {
-  return RenderFields({{"server", address},
-                       {"version", OrDash(info.version())},
-                       {"durability", OrDash(info.durability())},
-                       {"started", OrDash(FormatTimestamp(info.start_time(),
-                                                          Precision::kDisplay))}});
+  return RenderFields(
+      {{"server", address},
+       {"version", OrDash(info.version())},
+       {"durability", OrDash(info.durability())},
+       {"started", OrDash(FormatTimestamp(info.start_time(), Precision::kDisplay))}});
 }
 
 }  // namespace hyperd::cli

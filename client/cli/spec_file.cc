@@ -22,10 +22,10 @@ absl::Status CheckExactNumbers(const google::protobuf::Value& value, absl::strin
     case google::protobuf::Value::kNumberValue:
       // From 2^53 on, neighbouring integers share a double: the text may not have been this.
       if (std::fabs(value.number_value()) >= 9007199254740992.0) {
-        return UsageError(absl::StrCat(
-            file, ": the number ", value.number_value(),
-            " cannot be read exactly; write 64-bit integers as strings (\"seed\": \"",
-            "12345678901234567890\"), as the proto3 JSON mapping allows"));
+        return UsageError(
+            absl::StrCat(file, ": the number ", value.number_value(),
+                         " cannot be read exactly; write 64-bit integers as strings (\"seed\": \"",
+                         "12345678901234567890\"), as the proto3 JSON mapping allows"));
       }
       return absl::OkStatus();
     case google::protobuf::Value::kStructValue:
@@ -81,15 +81,14 @@ absl::StatusOr<v1::CreateStudyRequest> ParseStudySpec(absl::string_view json,
     return status;
   }
   v1::CreateStudyRequest request;
-  if (auto status = google::protobuf::util::JsonStringToMessage(study_json,
-                                                                request.mutable_study());
+  if (auto status =
+          google::protobuf::util::JsonStringToMessage(study_json, request.mutable_study());
       !status.ok()) {
-    return UsageError(absl::StrCat(file_name, " is not a hyperd.v1.Study in proto3 JSON: ",
-                                   status.message().ToString(),
-                                   " (field names are lowerCamelCase or as in hyperd.proto)"));
+    return UsageError(absl::StrCat(
+        file_name, " is not a hyperd.v1.Study in proto3 JSON: ", status.message().ToString(),
+        " (field names are lowerCamelCase or as in hyperd.proto)"));
   }
-  const std::string name_id(
-      absl::StripPrefix(request.study().name(), "studies/"));
+  const std::string name_id(absl::StripPrefix(request.study().name(), "studies/"));
   if (!file_id.empty() && !name_id.empty() && file_id != name_id) {
     return UsageError(absl::StrCat(file_name, ": \"study_id\" is \"", file_id,
                                    "\" but \"name\" is \"", request.study().name(),
@@ -98,9 +97,10 @@ absl::StatusOr<v1::CreateStudyRequest> ParseStudySpec(absl::string_view json,
   std::string study_id(id_flag);
   if (study_id.empty()) study_id = !file_id.empty() ? file_id : name_id;
   if (study_id.empty()) {
-    return UsageError(absl::StrCat("no study id: pass --id ID, or set \"study_id\" (or \"name\": "
-                                   "\"studies/ID\") in ",
-                                   file_name));
+    return UsageError(
+        absl::StrCat("no study id: pass --id ID, or set \"study_id\" (or \"name\": "
+                     "\"studies/ID\") in ",
+                     file_name));
   }
   request.set_study_id(study_id);
   request.mutable_study()->clear_name();

@@ -48,12 +48,12 @@ absl::StatusOr<v1::Study> GetStudy(Client& client, const std::string& name) {
 absl::Status CreateStudy(CommandContext& ctx) {
   const std::string path = ctx.args.Get("file");
   if (path.empty()) {
-    return UsageError("'study create' needs the spec file: -f FILE (see 'hyperctl study create "
-                      "--help' for its format)");
+    return UsageError(
+        "'study create' needs the spec file: -f FILE (see 'hyperctl study create "
+        "--help' for its format)");
   }
   ASSIGN_OR_RETURN(std::string json, ReadInput(path));
-  ASSIGN_OR_RETURN(v1::CreateStudyRequest request,
-                   ParseStudySpec(json, path, ctx.args.Get("id")));
+  ASSIGN_OR_RETURN(v1::CreateStudyRequest request, ParseStudySpec(json, path, ctx.args.Get("id")));
   request.set_validate_only(ctx.args.Has("validate-only"));
   ASSIGN_OR_RETURN(v1::Study study, ctx.client.CreateStudy(request));
   if (ctx.format == OutputFormat::kJson) return PrintJson(study, ctx.out);
@@ -127,8 +127,8 @@ absl::Status Export(CommandContext& ctx) {
   ASSIGN_OR_RETURN(std::string study_name, StudyName(ctx.args.positional[0]));
   const std::string format = ctx.args.Get("format");
   if (format != "csv" && format != "json") {
-    return UsageError(absl::StrCat("'export' needs --format=csv or --format=json (got '",
-                                   format, "')"));
+    return UsageError(
+        absl::StrCat("'export' needs --format=csv or --format=json (got '", format, "')"));
   }
   v1::ListTrialsRequest request;
   request.set_parent(study_name);
@@ -155,8 +155,7 @@ absl::Status Export(CommandContext& ctx) {
     return absl::PermissionDeniedError(
         absl::StrCat("cannot write ", path, "; check that its directory exists and is writable"));
   }
-  ctx.err << "exported " << trials.size() << " trials of " << study_name << " to " << path
-          << "\n";
+  ctx.err << "exported " << trials.size() << " trials of " << study_name << " to " << path << "\n";
   return absl::OkStatus();
 }
 
@@ -169,7 +168,8 @@ constexpr char kSpecHelp[] =
     "    \"study_id\": \"mnist-lr\",\n"
     "    \"spec\": {\n"
     "      \"searchSpace\": {\"parameters\": [\n"
-    "        {\"name\": \"lr\", \"doubleSpec\": {\"min\": 1e-5, \"max\": 0.1, \"scale\": \"LOG\"}},\n"
+    "        {\"name\": \"lr\", \"doubleSpec\": {\"min\": 1e-5, \"max\": 0.1, \"scale\": "
+    "\"LOG\"}},\n"
     "        {\"name\": \"layers\", \"integerSpec\": {\"min\": 1, \"max\": 4}},\n"
     "        {\"name\": \"optimizer\", \"categoricalSpec\": {\"values\": [\"adam\", \"sgd\"]}}]},\n"
     "      \"objective\": {\"metric\": \"loss\", \"goal\": \"MINIMIZE\"},\n"
@@ -179,7 +179,8 @@ constexpr char kSpecHelp[] =
     "  }\n"
     "\n"
     "Creating is get-or-create: the same spec returns the existing study; a different spec under\n"
-    "the same id fails with ALREADY_EXISTS and says what differs. 'hyperctl study show ID -o json'\n"
+    "the same id fails with ALREADY_EXISTS and says what differs. 'hyperctl study show ID -o "
+    "json'\n"
     "prints a file this command accepts (use --id to copy a study under a new id).";
 
 }  // namespace

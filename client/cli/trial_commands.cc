@@ -41,7 +41,8 @@ absl::StatusOr<std::vector<v1::Trial::State>> ParseStates(
 absl::Status ParseMetrics(const std::vector<std::string>& flag_values,
                           v1::Measurement* measurement) {
   for (const std::string& value : flag_values) {
-    const std::pair<std::string, std::string> parts = absl::StrSplit(value, absl::MaxSplits('=', 1));
+    const std::pair<std::string, std::string> parts =
+        absl::StrSplit(value, absl::MaxSplits('=', 1));
     double number = 0;
     if (parts.first.empty() || !absl::SimpleAtod(parts.second, &number)) {
       return UsageError(absl::StrCat("--metric ", value,
@@ -132,8 +133,9 @@ absl::Status Report(CommandContext& ctx) {
     return UsageError("'report' needs --step S (resource units completed so far, >= 0)");
   }
   if (!ctx.args.Has("metric")) {
-    return UsageError("'report' needs at least one --metric NAME=VALUE, including the study's "
-                      "objective metric");
+    return UsageError(
+        "'report' needs at least one --metric NAME=VALUE, including the study's "
+        "objective metric");
   }
   ASSIGN_OR_RETURN(int64_t step, IntFlag(ctx.args, "step", 0));
   v1::Measurement* measurement = request.mutable_measurement();
@@ -141,8 +143,7 @@ absl::Status Report(CommandContext& ctx) {
   RETURN_IF_ERROR(ParseMetrics(ctx.args.GetAll("metric"), measurement));
   if (ctx.args.Has("elapsed")) {
     absl::Duration elapsed;
-    if (!absl::ParseDuration(ctx.args.Get("elapsed"), &elapsed) ||
-        elapsed < absl::ZeroDuration()) {
+    if (!absl::ParseDuration(ctx.args.Get("elapsed"), &elapsed) || elapsed < absl::ZeroDuration()) {
       return UsageError(absl::StrCat("--elapsed=", ctx.args.Get("elapsed"),
                                      " is not a duration such as 90s or 1h30m"));
     }
@@ -151,8 +152,7 @@ absl::Status Report(CommandContext& ctx) {
     measurement->mutable_elapsed()->set_nanos(static_cast<int32_t>(nanos % 1'000'000'000));
   }
   request.set_client_id(ctx.args.Get("client-id"));
-  ASSIGN_OR_RETURN(v1::ReportMeasurementResponse response,
-                   ctx.client.ReportMeasurement(request));
+  ASSIGN_OR_RETURN(v1::ReportMeasurementResponse response, ctx.client.ReportMeasurement(request));
   if (ctx.format == OutputFormat::kJson) return PrintJson(response, ctx.out);
   ctx.out << RenderReport(request.name(), step, response);
   return absl::OkStatus();

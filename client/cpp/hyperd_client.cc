@@ -108,9 +108,9 @@ absl::StatusOr<Response> Client::Call(absl::string_view method, Rpc<Request, Res
 
     const absl::Duration backoff = Backoff(attempt);
     if (attempt >= options_.max_attempts || absl::Now() + backoff >= deadline) {
-      return absl::UnavailableError(
-          absl::StrCat(status.message(), " (", method, " to ", options_.address, " failed ",
-                       attempt, attempt == 1 ? " attempt)" : " attempts)"));
+      return absl::UnavailableError(absl::StrCat(status.message(), " (", method, " to ",
+                                                 options_.address, " failed ", attempt,
+                                                 attempt == 1 ? " attempt)" : " attempts)"));
     }
     if (options_.on_retry) options_.on_retry({std::string(method), attempt, status, backoff});
     WaitBeforeRetry(backoff);
@@ -127,8 +127,8 @@ absl::StatusOr<v1::Study> Client::GetStudy(const v1::GetStudyRequest& request,
   return Call("GetStudy", &Stub::GetStudy, request, call);
 }
 
-absl::StatusOr<v1::ListStudiesResponse> Client::ListStudies(
-    const v1::ListStudiesRequest& request, const CallOptions& call) {
+absl::StatusOr<v1::ListStudiesResponse> Client::ListStudies(const v1::ListStudiesRequest& request,
+                                                            const CallOptions& call) {
   return Call("ListStudies", &Stub::ListStudies, request, call);
 }
 
@@ -142,8 +142,8 @@ absl::StatusOr<v1::Study> Client::SetStudyState(const v1::SetStudyStateRequest& 
   return Call("SetStudyState", &Stub::SetStudyState, request, call);
 }
 
-absl::StatusOr<google::protobuf::Empty> Client::DeleteStudy(
-    const v1::DeleteStudyRequest& request, const CallOptions& call) {
+absl::StatusOr<google::protobuf::Empty> Client::DeleteStudy(const v1::DeleteStudyRequest& request,
+                                                            const CallOptions& call) {
   return Call("DeleteStudy", &Stub::DeleteStudy, request, call);
 }
 

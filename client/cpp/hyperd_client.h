@@ -18,13 +18,13 @@
 #ifndef HYPERD_CLIENT_CPP_HYPERD_CLIENT_H_
 #define HYPERD_CLIENT_CPP_HYPERD_CLIENT_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/random/random.h"
@@ -40,9 +40,9 @@ namespace hyperd {
 
 // Passed to ClientOptions::on_retry before the client waits to try a call again.
 struct RetryEvent {
-  std::string method;     // e.g. "GetStudy"
-  int attempt = 0;        // the attempt that just failed, from 1
-  absl::Status status;    // its UNAVAILABLE status
+  std::string method;      // e.g. "GetStudy"
+  int attempt = 0;         // the attempt that just failed, from 1
+  absl::Status status;     // its UNAVAILABLE status
   absl::Duration backoff;  // how long the client waits before the next attempt
 };
 
@@ -98,8 +98,8 @@ class Client {
                                           const CallOptions& call = {});
   absl::StatusOr<google::protobuf::Empty> DeleteStudy(const v1::DeleteStudyRequest& request,
                                                       const CallOptions& call = {});
-  absl::StatusOr<v1::SuggestTrialsResponse> SuggestTrials(
-      const v1::SuggestTrialsRequest& request, const CallOptions& call = {});
+  absl::StatusOr<v1::SuggestTrialsResponse> SuggestTrials(const v1::SuggestTrialsRequest& request,
+                                                          const CallOptions& call = {});
   absl::StatusOr<v1::Trial> CreateTrial(const v1::CreateTrialRequest& request,
                                         const CallOptions& call = {});
   absl::StatusOr<v1::Trial> GetTrial(const v1::GetTrialRequest& request,

@@ -8,9 +8,9 @@ namespace hyperd {
 namespace {
 
 // Both enums follow google.rpc.Code; a static_cast between them is only sound while that holds.
-#define HYPERD_SAME_CODE(grpc_code, absl_code)                               \
-  static_assert(static_cast<int>(grpc::StatusCode::grpc_code) ==            \
-                    static_cast<int>(absl::StatusCode::absl_code),          \
+#define HYPERD_SAME_CODE(grpc_code, absl_code)                     \
+  static_assert(static_cast<int>(grpc::StatusCode::grpc_code) ==   \
+                    static_cast<int>(absl::StatusCode::absl_code), \
                 "grpc::StatusCode::" #grpc_code " != absl::StatusCode::" #absl_code)
 HYPERD_SAME_CODE(OK, kOk);
 HYPERD_SAME_CODE(CANCELLED, kCancelled);

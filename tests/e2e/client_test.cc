@@ -212,15 +212,14 @@ TEST_F(ClientE2eTest, TrialHeartbeatRenewsTheLease) {
 
   absl::Notification renewed;
   {
-    TrialHeartbeat heartbeat(client.get(), trial.name(), suggest.client_id(),
-                             absl::Milliseconds(20),
-                             [&](const absl::StatusOr<v1::HeartbeatResponse>& response) {
-                               ASSERT_TRUE(response.ok()) << response.status();
-                               if (FromProto(response->lease_expire_time()) > granted &&
-                                   !renewed.HasBeenNotified()) {
-                                 renewed.Notify();
-                               }
-                             });
+    TrialHeartbeat heartbeat(
+        client.get(), trial.name(), suggest.client_id(), absl::Milliseconds(20),
+        [&](const absl::StatusOr<v1::HeartbeatResponse>& response) {
+          ASSERT_TRUE(response.ok()) << response.status();
+          if (FromProto(response->lease_expire_time()) > granted && !renewed.HasBeenNotified()) {
+            renewed.Notify();
+          }
+        });
     ASSERT_TRUE(renewed.WaitForNotificationWithTimeout(absl::Seconds(30)));
     EXPECT_GT(heartbeat.lease_expire_time(), granted);
     EXPECT_FALSE(heartbeat.should_stop());

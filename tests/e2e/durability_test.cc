@@ -6,6 +6,8 @@
 // Workers talk to the generated stub directly (not the C++ client library) so that every retry is
 // visible here: a worker retries a call that failed for transport reasons (the server is down)
 // and counts a write as acknowledged only on an OK reply, which the server sends after the commit.
+#include <grpcpp/grpcpp.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
@@ -19,8 +21,6 @@
 #include <thread>
 #include <utility>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -226,11 +226,11 @@ class Ledger {
     absl::MutexLock lock(&mu_);
     int64_t measurements = 0;
     for (const auto& [trial, steps] : measurements_) measurements += steps.size();
-    return absl::StrCat("trials handed out: ", handed_to_.size(), ", measurements: ", measurements,
-                        " (", duplicates_, " acknowledged as duplicates), completions: ",
-                        completions_.size(), " (", completions_after_lost_reply_,
-                        " confirmed after a lost reply), transport failures retried: ",
-                        transport_failures_);
+    return absl::StrCat(
+        "trials handed out: ", handed_to_.size(), ", measurements: ", measurements, " (",
+        duplicates_, " acknowledged as duplicates), completions: ", completions_.size(), " (",
+        completions_after_lost_reply_,
+        " confirmed after a lost reply), transport failures retried: ", transport_failures_);
   }
 
  private:
@@ -282,10 +282,10 @@ class Worker {
     request.set_count(1);
     request.set_client_id(client_id_);
     SuggestTrialsResponse response;
-    grpc::Status status = CallWithRetry(
-        connection_, &transport_failures_, [&](Hyperd::Stub& stub, grpc::ClientContext* context) {
-          return stub.SuggestTrials(context, request, &response);
-        });
+    grpc::Status status = CallWithRetry(connection_, &transport_failures_,
+                                        [&](Hyperd::Stub& stub, grpc::ClientContext* context) {
+                                          return stub.SuggestTrials(context, request, &response);
+                                        });
     if (!status.ok()) {
       Fail(absl::StrCat("SuggestTrials failed: ", Describe(status)));
       return std::nullopt;
@@ -327,9 +327,9 @@ class Worker {
                                " failed: ", Describe(status)));
     }
     if (response.should_stop()) {
-      return Fail(absl::StrCat("ReportMeasurement ", trial.name(),
-                               " says should_stop under a fifo scheduler: ",
-                               response.ShortDebugString()));
+      return Fail(
+          absl::StrCat("ReportMeasurement ", trial.name(),
+                       " says should_stop under a fifo scheduler: ", response.ShortDebugString()));
     }
     ledger_->RecordMeasurement(trial.name(), step, value, response.duplicate());
     return true;
@@ -344,10 +344,10 @@ class Worker {
     (*request.mutable_final_measurement()->mutable_metrics())[kMetric] = value;
     Trial reply;
     const int failures_before = transport_failures_;
-    grpc::Status status = CallWithRetry(
-        connection_, &transport_failures_, [&](Hyperd::Stub& stub, grpc::ClientContext* context) {
-          return stub.CompleteTrial(context, request, &reply);
-        });
+    grpc::Status status = CallWithRetry(connection_, &transport_failures_,
+                                        [&](Hyperd::Stub& stub, grpc::ClientContext* context) {
+                                          return stub.CompleteTrial(context, request, &reply);
+                                        });
     const bool retried = transport_failures_ > failures_before;
     if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION && retried) {
       // An earlier attempt committed but its reply was lost: the trial is already finished.
@@ -546,7 +546,8 @@ void VerifyAgainstLedger(const std::string& address, const Ledger& ledger,
     for (const Measurement& m : trial.measurements()) {
       const auto value = m.metrics().find(kMetric);
       ASSERT_NE(value, m.metrics().end()) << m.ShortDebugString();
-      EXPECT_TRUE(stored.emplace(m.step(), value->second).second) << "step " << m.step() << " twice";
+      EXPECT_TRUE(stored.emplace(m.step(), value->second).second)
+          << "step " << m.step() << " twice";
     }
     const auto acknowledged = measurements.find(trial.name());
     EXPECT_NE(acknowledged, measurements.end()) << "no acknowledged measurement";
@@ -640,8 +641,7 @@ TEST_P(KillRestart, AcknowledgedWritesSurviveRepeatedKillsAndVanishedWorkersAreR
   std::vector<std::unique_ptr<Worker>> workers;
   std::vector<std::thread> threads;
   for (int i = 0; i < kWorkers; ++i) {
-    workers.push_back(
-        std::make_unique<Worker>(absl::StrCat("worker-", i), &where, &ledger, &stop));
+    workers.push_back(std::make_unique<Worker>(absl::StrCat("worker-", i), &where, &ledger, &stop));
   }
   for (auto& worker : workers) threads.emplace_back([w = worker.get()] { w->Run(); });
   // Stops and joins the workers on every exit path, so a failed assertion never hangs the test.
@@ -658,14 +658,14 @@ TEST_P(KillRestart, AcknowledgedWritesSurviveRepeatedKillsAndVanishedWorkersAreR
 
   // The killer: SIGKILL after a seeded number of acknowledged writes, restart on the same data.
   std::mt19937 random(kKillSeed);
-  std::uniform_int_distribution<int> writes_between(kMinWritesBetweenKills,
-                                                    kMaxWritesBetweenKills);
+  std::uniform_int_distribution<int> writes_between(kMinWritesBetweenKills, kMaxWritesBetweenKills);
   std::vector<std::string> kill_log;
   for (int kill = 0; kill < kKills; ++kill) {
     const int64_t target = ledger.writes() + writes_between(random);
     ASSERT_TRUE(ledger.AwaitWrites(target, kProgressTimeout))
         << "no progress to " << target << " acknowledged writes before kill " << kill + 1 << ": "
-        << absl::StrJoin(ledger.errors(), "\n") << "\n" << server.LogTail();
+        << absl::StrJoin(ledger.errors(), "\n") << "\n"
+        << server.LogTail();
     ASSERT_TRUE(server.Kill().ok());
     const int64_t writes_at_kill = ledger.writes();
     const absl::Time killed = absl::Now();
@@ -677,7 +677,8 @@ TEST_P(KillRestart, AcknowledgedWritesSurviveRepeatedKillsAndVanishedWorkersAreR
   }
   // Some more work on the last server, then the workers finish their current trial and stop.
   ASSERT_TRUE(ledger.AwaitWrites(ledger.writes() + kMinWritesBetweenKills, kProgressTimeout))
-      << absl::StrJoin(ledger.errors(), "\n") << "\n" << server.LogTail();
+      << absl::StrJoin(ledger.errors(), "\n") << "\n"
+      << server.LogTail();
   stop.store(true);
   for (std::thread& t : threads) t.join();
   const absl::Duration run_time = absl::Now() - test_start;
@@ -766,8 +767,7 @@ TEST(Durability, GracefulShutdownExitsZeroKeepsDataAndHealthSaysServing) {
   ASSERT_TRUE(server.Start().ok()) << server.LogTail();
   DirectClient client(server.address());
   grpc::Status status;
-  EXPECT_EQ(CheckHealth(client.channel(), &status),
-            grpc::health::v1::HealthCheckResponse::SERVING);
+  EXPECT_EQ(CheckHealth(client.channel(), &status), grpc::health::v1::HealthCheckResponse::SERVING);
   ASSERT_TRUE(status.ok()) << Describe(status);
   Trial trial;
   status = client.GetTrial(trial_name, &trial);

@@ -180,8 +180,8 @@ class HyperctlTest : public ::testing::Test {
 
   // Suggests one trial to `client_id` and returns it.
   v1::Trial SuggestOne(const std::string& client_id) {
-    v1::SuggestTrialsResponse response = OkJson<v1::SuggestTrialsResponse>(
-        {"suggest", "e2e-study", "--client-id", client_id});
+    v1::SuggestTrialsResponse response =
+        OkJson<v1::SuggestTrialsResponse>({"suggest", "e2e-study", "--client-id", client_id});
     EXPECT_EQ(response.trials_size(), 1) << response.DebugString();
     return response.trials_size() > 0 ? response.trials(0) : v1::Trial();
   }

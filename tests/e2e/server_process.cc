@@ -37,8 +37,8 @@ std::string TempRoot() {
 std::string DescribeWaitStatus(int status) {
   if (WIFEXITED(status)) return absl::StrCat("exited with code ", WEXITSTATUS(status));
   if (WIFSIGNALED(status)) {
-    return absl::StrCat("was killed by signal ", WTERMSIG(status), " (", strsignal(WTERMSIG(status)),
-                        ")");
+    return absl::StrCat("was killed by signal ", WTERMSIG(status), " (",
+                        strsignal(WTERMSIG(status)), ")");
   }
   return absl::StrCat("ended with wait status ", status);
 }
@@ -48,9 +48,9 @@ std::string DescribeWaitStatus(int status) {
 ServerProcess::ServerProcess(ServerProcessOptions options) : options_(std::move(options)) {
   std::string pattern = TempRoot() + "/hyperd-e2e-XXXXXX";
   if (mkdtemp(pattern.data()) == nullptr) {
-    init_status_ = absl::InternalError(
-        absl::StrCat("cannot create a work directory like ", pattern, ": ", std::strerror(errno),
-                     "; set TMPDIR to a writable directory"));
+    init_status_ = absl::InternalError(absl::StrCat("cannot create a work directory like ", pattern,
+                                                    ": ", std::strerror(errno),
+                                                    "; set TMPDIR to a writable directory"));
     return;
   }
   work_dir_ = pattern;
@@ -72,8 +72,8 @@ std::string ServerProcess::address() const { return absl::StrCat("127.0.0.1:", g
 absl::Status ServerProcess::Start() {
   if (!init_status_.ok()) return init_status_;
   if (running()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("hyperd is already running as pid ", pid_, "; Kill() or Terminate() it first"));
+    return absl::FailedPreconditionError(absl::StrCat("hyperd is already running as pid ", pid_,
+                                                      "; Kill() or Terminate() it first"));
   }
   std::error_code error;
   std::filesystem::remove(port_file_, error);
@@ -86,10 +86,8 @@ absl::Status ServerProcess::Start() {
 
   // Everything the child needs is built before fork(): between fork and exec a multithreaded
   // parent's child may only make async-signal-safe calls.
-  std::vector<std::string> args = {options_.binary,
-                                   "--listen=127.0.0.1:0",
-                                   "--data-dir=" + data_dir_,
-                                   "--port-file=" + port_file_,
+  std::vector<std::string> args = {options_.binary, "--listen=127.0.0.1:0",
+                                   "--data-dir=" + data_dir_, "--port-file=" + port_file_,
                                    "--metrics-listen="};
   args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
   std::vector<char*> argv;

@@ -30,10 +30,10 @@ const std::vector<CommandSpec>& Commands() {
 }
 
 const std::vector<FlagSpec>& Globals() {
-  static const auto* const kGlobals = new std::vector<FlagSpec>{
-      {"server", '\0', "HOST:PORT", "address"},
-      {"output", 'o', "FORMAT", "format"},
-      {"help", 'h', "", "help"}};
+  static const auto* const kGlobals =
+      new std::vector<FlagSpec>{{"server", '\0', "HOST:PORT", "address"},
+                                {"output", 'o', "FORMAT", "format"},
+                                {"help", 'h', "", "help"}};
   return *kGlobals;
 }
 
@@ -117,7 +117,8 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadCommandLine{{}, "no command given; run 'hyperctl --help'"},
         BadCommandLine{{"frobnicate"}, "unknown command 'frobnicate'"},
-        BadCommandLine{{"study", "lst"}, "unknown command 'study lst'; run 'hyperctl study --help'"},
+        BadCommandLine{{"study", "lst"},
+                       "unknown command 'study lst'; run 'hyperctl study --help'"},
         BadCommandLine{{"study"}, "'study' needs a subcommand"},
         BadCommandLine{{"study", "list", "--verbose"},
                        "unknown flag '--verbose' for 'study list'; run 'hyperctl study list "

@@ -1,12 +1,11 @@
 // The C++ client against an in-process fake server: retries, deadlines, metadata, paging.
-#include "client/cpp/hyperd_client.h"
-
 #include <atomic>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "client/cpp/hyperd_client.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/unit/client/fake_hyperd.h"

@@ -57,16 +57,23 @@ TEST(TrialsToCsv, QuotesCategoricalValuesWithCommasAndQuotes) {
   v1::Study study = ParseText<v1::Study>(R"pb(
     spec {
       search_space {
-        parameters { name: "opt" categorical_spec { values: "adam, fast" values: "say \"hi\"" } }
+        parameters {
+          name: "opt"
+          categorical_spec { values: "adam, fast" values: "say \"hi\"" }
+        }
       }
     }
   )pb");
   const std::vector<v1::Trial> trials = {
       ParseText<v1::Trial>(R"pb(
-        number: 0 state: FAILED parameters { name: "opt" categorical_value: "adam, fast" }
+        number: 0
+        state: FAILED
+        parameters { name: "opt" categorical_value: "adam, fast" }
       )pb"),
       ParseText<v1::Trial>(R"pb(
-        number: 1 state: FAILED parameters { name: "opt" categorical_value: "say \"hi\"" }
+        number: 1
+        state: FAILED
+        parameters { name: "opt" categorical_value: "say \"hi\"" }
       )pb")};
   EXPECT_EQ(TrialsToCsv(study, trials),
             "number,state,objective,opt,start_time,end_time\n"
@@ -87,10 +94,18 @@ TEST(TrialsToCsv, WritesNonFiniteObjectivesAsNanAndInf) {
 
 TEST(TrialsToCsv, PrefixesParametersNamedLikeFixedColumnsAndAddsUnknownOnesAtTheEnd) {
   const v1::Study study = ParseText<v1::Study>(R"pb(
-    spec { search_space { parameters { name: "state" integer_spec { min: 0 max: 9 } } } }
+    spec {
+      search_space {
+        parameters {
+          name: "state"
+          integer_spec { min: 0 max: 9 }
+        }
+      }
+    }
   )pb");
   const v1::Trial trial = ParseText<v1::Trial>(R"pb(
-    number: 0 state: ACTIVE
+    number: 0
+    state: ACTIVE
     parameters { name: "state" int_value: 2 }
     parameters { name: "extra" categorical_value: "x" }
   )pb");

@@ -15,12 +15,12 @@
 #ifndef HYPERD_TESTS_UNIT_CLIENT_FAKE_HYPERD_H_
 #define HYPERD_TESTS_UNIT_CLIENT_FAKE_HYPERD_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/synchronization/mutex.h"
 #include "hyperd/v1/hyperd.grpc.pb.h"
@@ -29,15 +29,15 @@ namespace hyperd::testing {
 
 class FakeHyperdService final : public v1::Hyperd::Service {
  public:
-#define HYPERD_FAKE_RPC(Method, Request, Response)                                            \
-  std::function<grpc::Status(const Request&, Response*)> Method##Handler;                      \
+#define HYPERD_FAKE_RPC(Method, Request, Response)                                              \
+  std::function<grpc::Status(const Request&, Response*)> Method##Handler;                       \
   grpc::Status Method(grpc::ServerContext* context, const Request* request, Response* response) \
-      override {                                                                               \
-    Record(#Method, *context);                                                                 \
-    if (!Method##Handler) {                                                                    \
-      return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, #Method " is not scripted");        \
-    }                                                                                          \
-    return Method##Handler(*request, response);                                                \
+      override {                                                                                \
+    Record(#Method, *context);                                                                  \
+    if (!Method##Handler) {                                                                     \
+      return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, #Method " is not scripted");         \
+    }                                                                                           \
+    return Method##Handler(*request, response);                                                 \
   }
   HYPERD_FAKE_RPC(CreateStudy, v1::CreateStudyRequest, v1::Study)
   HYPERD_FAKE_RPC(GetStudy, v1::GetStudyRequest, v1::Study)

@@ -1,20 +1,19 @@
 // hyperctl run in-process against a fake server: what each command sends and prints, and its
 // exit codes.
-#include "client/cli/hyperctl.h"
-
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_join.h"
+#include "client/cli/hyperctl.h"
+#include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
-#include "absl/strings/str_join.h"
-#include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/unit/client/test_names.h"
 #include "tests/unit/client/fake_hyperd.h"
 #include "tests/unit/client/test_messages.h"
+#include "tests/unit/client/test_names.h"
 
 namespace hyperd::cli {
 namespace {
@@ -48,9 +47,9 @@ class HyperctlTest : public ::testing::Test {
   int TotalCalls() {
     int total = 0;
     for (const char* method :
-         {"CreateStudy", "GetStudy", "ListStudies", "SetStudyState", "DeleteStudy",
-          "SuggestTrials", "GetTrial", "ListTrials", "ReportMeasurement", "CompleteTrial",
-          "FailTrial", "StopTrial", "ListOptimalTrials", "GetServerInfo"}) {
+         {"CreateStudy", "GetStudy", "ListStudies", "SetStudyState", "DeleteStudy", "SuggestTrials",
+          "GetTrial", "ListTrials", "ReportMeasurement", "CompleteTrial", "FailTrial", "StopTrial",
+          "ListOptimalTrials", "GetServerInfo"}) {
       total += fake_.service().calls(method);
     }
     return total;
@@ -162,7 +161,8 @@ TEST_F(HyperctlTest, ServerErrorsExitOneWithTheCodeAndMessage) {
   Result result = Run({"study", "show", "nope"});
   EXPECT_EQ(result.code, 1);
   EXPECT_EQ(result.out, "");
-  EXPECT_EQ(result.err, "hyperctl: NOT_FOUND: study studies/nope not found; list studies with ...\n");
+  EXPECT_EQ(result.err,
+            "hyperctl: NOT_FOUND: study studies/nope not found; list studies with ...\n");
 }
 
 TEST_F(HyperctlTest, AnUnreachableServerExitsOneWithAHint) {
@@ -181,8 +181,7 @@ struct UsageCase {
 
 void PrintTo(const UsageCase& c, std::ostream* os) { *os << absl::StrJoin(c.args, " "); }
 
-class HyperctlUsageTest : public HyperctlTest,
-                          public ::testing::WithParamInterface<UsageCase> {};
+class HyperctlUsageTest : public HyperctlTest, public ::testing::WithParamInterface<UsageCase> {};
 
 TEST_P(HyperctlUsageTest, ExitsTwoBeforeCallingTheServer) {
   Result result = Run(GetParam().args);
@@ -222,9 +221,14 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST_F(HyperctlTest, JsonOutputIsTheProto3JsonOfTheReply) {
   const v1::Trial trial = ParseText<v1::Trial>(R"pb(
-    name: "studies/mnist/trials/0" number: 0 state: ACTIVE
+    name: "studies/mnist/trials/0"
+    number: 0
+    state: ACTIVE
     parameters { name: "lr" double_value: 0.01 }
-    measurements { step: 3 metrics { key: "loss" value: 0.5 } }
+    measurements {
+      step: 3
+      metrics { key: "loss" value: 0.5 }
+    }
   )pb");
   fake_.service().GetTrialHandler = [&trial](const v1::GetTrialRequest&, v1::Trial* reply) {
     *reply = trial;
@@ -268,7 +272,9 @@ TEST_F(HyperctlTest, ExportCsvWritesTheFileFromTrialsWithoutMeasurements) {
                                           v1::ListTrialsResponse* response) {
     skipped_measurements = request.skip_measurements();
     *response->add_trials() = ParseText<v1::Trial>(R"pb(
-      number: 0 state: SUCCEEDED objective_value: 0.5
+      number: 0
+      state: SUCCEEDED
+      objective_value: 0.5
       parameters { name: "optimizer" categorical_value: "adam" }
     )pb");
     return grpc::Status::OK;
@@ -337,10 +343,10 @@ TEST_F(HyperctlTest, HelpExitsZeroAndNeedsNoServer) {
   Result result = Run({"--help"});
   EXPECT_EQ(result.code, 0);
   EXPECT_THAT(result.out, HasSubstr("Commands:\n"));
-  for (const char* command : {"study create", "study list", "study show", "study pause",
-                              "study resume", "study complete", "study delete", "trial list",
-                              "trial show", "trial stop", "best", "suggest", "report",
-                              "complete", "fail", "export", "info"}) {
+  for (const char* command :
+       {"study create", "study list", "study show", "study pause", "study resume", "study complete",
+        "study delete", "trial list", "trial show", "trial stop", "best", "suggest", "report",
+        "complete", "fail", "export", "info"}) {
     EXPECT_THAT(result.out, HasSubstr(std::string("\n  ") + command)) << command;
   }
   result = Run({"study", "create", "--help"});

@@ -13,14 +13,22 @@ using ::testing::HasSubstr;
 
 v1::Trial BestTrial() {
   return ParseText<v1::Trial>(R"pb(
-    name: "studies/mnist/trials/2" number: 2 state: SUCCEEDED objective_value: 0.125
+    name: "studies/mnist/trials/2"
+    number: 2
+    state: SUCCEEDED
+    objective_value: 0.125
     parameters { name: "lr" double_value: 0.001 }
   )pb");
 }
 
 TEST(RenderStudyList, ShowsNameStateSamplerCountsAndBestValue) {
   v1::Study paused = ParseText<v1::Study>(R"pb(
-    name: "studies/cifar" state: PAUSED spec { sampler { grid {} } objective { metric: "acc" goal: MAXIMIZE } }
+    name: "studies/cifar"
+    state: PAUSED
+    spec {
+      sampler { grid {} }
+      objective { metric: "acc" goal: MAXIMIZE }
+    }
   )pb");
   EXPECT_EQ(RenderStudyList({{ParseText<v1::Study>(kStudyText), BestTrial()}, {paused, {}}}),
             "NAME           STATE   SAMPLER  OBJECTIVE      TRIALS  OPEN  DONE  FAILED  BEST\n"
@@ -42,16 +50,19 @@ TEST(RenderStudy, SummarisesTheSpecCountsAndParameters) {
   EXPECT_THAT(text, HasSubstr("limits:     max_trials 20, lease 10m (default)\n"));
   EXPECT_THAT(text, HasSubstr("trials:     4 total: 1 active, 2 succeeded, 1 failed\n"));
   EXPECT_THAT(text, HasSubstr("best:       trial 2, objective 0.125\n"));
-  EXPECT_THAT(text, HasSubstr("PARAMETER  TYPE         VALUES        SCALE   CONDITION\n"
-                              "lr         double       [1e-05, 0.1]  log\n"
-                              "layers     integer      [1, 4]        linear\n"
-                              "optimizer  categorical  {adam, sgd}\n"
-                              "momentum   double       [0, 0.99]     linear  optimizer in {sgd}\n"));
+  EXPECT_THAT(text,
+              HasSubstr("PARAMETER  TYPE         VALUES        SCALE   CONDITION\n"
+                        "lr         double       [1e-05, 0.1]  log\n"
+                        "layers     integer      [1, 4]        linear\n"
+                        "optimizer  categorical  {adam, sgd}\n"
+                        "momentum   double       [0, 0.99]     linear  optimizer in {sgd}\n"));
 }
 
 TEST(RenderStudy, ShowsAlgorithmSettingsAndStateReason) {
   v1::Study study = ParseText<v1::Study>(R"pb(
-    name: "studies/g" state: COMPLETED state_reason: "max_trials reached"
+    name: "studies/g"
+    state: COMPLETED
+    state_reason: "max_trials reached"
     spec { sampler { grid { shuffle: true } } }
   )pb");
   const std::string text = RenderStudy({study, {}});
@@ -64,13 +75,17 @@ TEST(RenderTrialList, ShowsParametersInSpaceOrderWithDashesForInactiveOnes) {
   const v1::Study study = ParseText<v1::Study>(kStudyText);
   const std::vector<v1::Trial> trials = {
       ParseText<v1::Trial>(R"pb(
-        number: 0 state: SUCCEEDED objective_value: 0.3333333333
+        number: 0
+        state: SUCCEEDED
+        objective_value: 0.3333333333
         parameters { name: "optimizer" categorical_value: "adam" }
         parameters { name: "lr" double_value: 0.001 }
-        measurements { step: 1 } measurements { step: 5 }
+        measurements { step: 1 }
+        measurements { step: 5 }
       )pb"),
       ParseText<v1::Trial>(R"pb(
-        number: 1 state: ACTIVE
+        number: 1
+        state: ACTIVE
         parameters { name: "optimizer" categorical_value: "sgd" }
         parameters { name: "momentum" double_value: 0.9 }
       )pb")};
@@ -83,11 +98,17 @@ TEST(RenderTrialList, ShowsParametersInSpaceOrderWithDashesForInactiveOnes) {
 
 TEST(RenderTrial, ShowsFieldsAndMeasurements) {
   const std::string text = RenderTrial(ParseText<v1::Trial>(R"pb(
-    name: "studies/mnist/trials/0" state: STOPPING reason: "asked by operator"
+    name: "studies/mnist/trials/0"
+    state: STOPPING
+    reason: "asked by operator"
     client_id: "host:1:ab"
     parameters { name: "lr" double_value: 0.01 }
     parameters { name: "optimizer" categorical_value: "adam" }
-    measurements { step: 1 metrics { key: "loss" value: 0.5 } metrics { key: "acc" value: 0.8 } }
+    measurements {
+      step: 1
+      metrics { key: "loss" value: 0.5 }
+      metrics { key: "acc" value: 0.8 }
+    }
     start_time { seconds: 1772366400 }
   )pb"));
   EXPECT_THAT(text, HasSubstr("state:       STOPPING\n"));
@@ -107,7 +128,11 @@ TEST(RenderSuggestion, SaysWhyNoTrialCameBack) {
 
 TEST(RenderSuggestion, ListsTrialsTheClientIdAndAShortfall) {
   v1::SuggestTrialsResponse response = ParseText<v1::SuggestTrialsResponse>(R"pb(
-    trials { number: 4 state: ACTIVE parameters { name: "lr" double_value: 0.02 } }
+    trials {
+      number: 4
+      state: ACTIVE
+      parameters { name: "lr" double_value: 0.02 }
+    }
     reason: MAX_PARALLEL_REACHED
   )pb");
   const std::string text = RenderSuggestion(response, 3, "host:9:ff");
@@ -134,8 +159,7 @@ TEST(FormatDomain, DescribesEachParameterKind) {
             "[0, 1] step 0.25");
   EXPECT_EQ(FormatDomain(ParseText<v1::ParameterSpec>("integer_spec { min: 2 max: 64 step: 2 }")),
             "[2, 64] step 2");
-  EXPECT_EQ(FormatDomain(ParseText<v1::ParameterSpec>("categorical_spec { values: 'a' }")),
-            "{a}");
+  EXPECT_EQ(FormatDomain(ParseText<v1::ParameterSpec>("categorical_spec { values: 'a' }")), "{a}");
   EXPECT_EQ(FormatCondition(ParseText<v1::Condition>("parent: 'layers' integer_values: [1, 2]")),
             "layers in {1, 2}");
   EXPECT_EQ(FormatCondition(v1::Condition()), "");

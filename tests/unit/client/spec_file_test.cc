@@ -45,8 +45,7 @@ TEST(ParseStudySpec, IdFlagOverridesTheFile) {
 
 TEST(ParseStudySpec, TakesTheIdFromTheNameOfAShownStudy) {
   absl::StatusOr<v1::CreateStudyRequest> request = ParseStudySpec(
-      R"({"name": "studies/shown", "state": "ACTIVE", "trialCounts": {"succeeded": 3}})", "f",
-      "");
+      R"({"name": "studies/shown", "state": "ACTIVE", "trialCounts": {"succeeded": 3}})", "f", "");
   ASSERT_TRUE(request.ok()) << request.status();
   EXPECT_EQ(request->study_id(), "shown");
   EXPECT_TRUE(request->study().name().empty());
@@ -86,8 +85,9 @@ TEST(ParseStudySpec, RejectsANonStringStudyId) {
 
 TEST(ParseStudySpec, RefusesLargeIntegersWrittenAsJsonNumbersNextToAStudyId) {
   // 2^53 + 1 would silently become 2^53 when the study_id key is stripped.
-  absl::Status status = ParseStudySpec(
-      R"({"study_id": "a", "spec": {"seed": 9007199254740993}})", "f.json", "").status();
+  absl::Status status =
+      ParseStudySpec(R"({"study_id": "a", "spec": {"seed": 9007199254740993}})", "f.json", "")
+          .status();
   EXPECT_TRUE(IsUsageError(status));
   EXPECT_THAT(status.message(), HasSubstr("write 64-bit integers as strings"));
 }

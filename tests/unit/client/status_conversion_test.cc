@@ -36,7 +36,8 @@ TEST(FromGrpcStatus, KeepsErrorDetailsAsPayload) {
 }
 
 TEST(FromGrpcStatus, NonCanonicalCodeIsUnknownAndSaysWhichNumberArrived) {
-  const absl::Status status = FromGrpcStatus(grpc::Status(static_cast<grpc::StatusCode>(42), "odd"));
+  const absl::Status status =
+      FromGrpcStatus(grpc::Status(static_cast<grpc::StatusCode>(42), "odd"));
   EXPECT_EQ(status.code(), absl::StatusCode::kUnknown);
   EXPECT_NE(status.message().find("42"), absl::string_view::npos);
   EXPECT_NE(status.message().find("odd"), absl::string_view::npos);

@@ -44,9 +44,7 @@ TEST(Table, ShowsLineBreaksAndTabsInCellsAsSpaces) {
   EXPECT_EQ(table.Render(), "REASON\nout of memory again\n");
 }
 
-TEST(Table, WithoutRowsRendersTheHeader) {
-  EXPECT_EQ(Table({"A", "B"}).Render(), "A  B\n");
-}
+TEST(Table, WithoutRowsRendersTheHeader) { EXPECT_EQ(Table({"A", "B"}).Render(), "A  B\n"); }
 
 TEST(RenderFields, PadsLabelsToACommonWidth) {
   EXPECT_EQ(RenderFields({{"name", "studies/x"}, {"objective", "minimize loss"}, {"empty", ""}}),

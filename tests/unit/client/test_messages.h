@@ -27,9 +27,18 @@ inline constexpr char kStudyText[] = R"pb(
   state: ACTIVE
   spec {
     search_space {
-      parameters { name: "lr" double_spec { min: 1e-5 max: 0.1 scale: LOG } }
-      parameters { name: "layers" integer_spec { min: 1 max: 4 } }
-      parameters { name: "optimizer" categorical_spec { values: "adam" values: "sgd" } }
+      parameters {
+        name: "lr"
+        double_spec { min: 1e-5 max: 0.1 scale: LOG }
+      }
+      parameters {
+        name: "layers"
+        integer_spec { min: 1 max: 4 }
+      }
+      parameters {
+        name: "optimizer"
+        categorical_spec { values: "adam" values: "sgd" }
+      }
       parameters {
         name: "momentum"
         double_spec { min: 0 max: 0.99 }

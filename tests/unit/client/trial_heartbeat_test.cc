@@ -42,8 +42,7 @@ TEST(TrialHeartbeat, BeatsEveryIntervalAndRecordsTheLease) {
   absl::Notification three_beats;
   std::atomic<int> seen{0};
   {
-    TrialHeartbeat heartbeat(client.get(), "studies/s/trials/0", "worker-1",
-                             absl::Milliseconds(5),
+    TrialHeartbeat heartbeat(client.get(), "studies/s/trials/0", "worker-1", absl::Milliseconds(5),
                              [&](const absl::StatusOr<v1::HeartbeatResponse>& response) {
                                EXPECT_TRUE(response.ok()) << response.status();
                                if (++seen == 3) three_beats.Notify();
@@ -64,13 +63,13 @@ TEST(TrialHeartbeat, ReportsShouldStopFromTheServer) {
   ScriptHeartbeats(fake, /*stop_at=*/2);
   std::unique_ptr<Client> client = MakeClient(fake.address());
   absl::Notification stop_seen;
-  TrialHeartbeat heartbeat(client.get(), "studies/s/trials/0", "worker-1", absl::Milliseconds(5),
-                           [&](const absl::StatusOr<v1::HeartbeatResponse>& response) {
-                             if (response.ok() && response->should_stop() &&
-                                 !stop_seen.HasBeenNotified()) {
-                               stop_seen.Notify();
-                             }
-                           });
+  TrialHeartbeat heartbeat(
+      client.get(), "studies/s/trials/0", "worker-1", absl::Milliseconds(5),
+      [&](const absl::StatusOr<v1::HeartbeatResponse>& response) {
+        if (response.ok() && response->should_stop() && !stop_seen.HasBeenNotified()) {
+          stop_seen.Notify();
+        }
+      });
   ASSERT_TRUE(stop_seen.WaitForNotificationWithTimeout(absl::Seconds(30)));
   EXPECT_TRUE(heartbeat.should_stop());
 }
@@ -84,8 +83,7 @@ TEST(TrialHeartbeat, StopsBeatingOnceTheTrialIsNoLongerOpen) {
   absl::Notification first_beat;
   std::atomic<int> beats{0};
   {
-    TrialHeartbeat heartbeat(client.get(), "studies/s/trials/0", "worker-1",
-                             absl::Milliseconds(1),
+    TrialHeartbeat heartbeat(client.get(), "studies/s/trials/0", "worker-1", absl::Milliseconds(1),
                              [&](const absl::StatusOr<v1::HeartbeatResponse>&) {
                                if (++beats == 1) first_beat.Notify();
                              });
@@ -103,9 +101,7 @@ TEST(TrialHeartbeat, DestructionWakesTheThreadWithoutWaitingForTheInterval) {
   ScriptHeartbeats(fake, 1000);
   std::unique_ptr<Client> client = MakeClient(fake.address());
   const absl::Time start = absl::Now();
-  {
-    TrialHeartbeat heartbeat(client.get(), "studies/s/trials/0", "worker-1", absl::Hours(1));
-  }
+  { TrialHeartbeat heartbeat(client.get(), "studies/s/trials/0", "worker-1", absl::Hours(1)); }
   // An hour-long interval ends at once; the bound is loose for loaded machines.
   EXPECT_LT(absl::Now() - start, absl::Seconds(10));
   EXPECT_EQ(fake.service().calls("Heartbeat"), 0);
