@@ -251,9 +251,13 @@ absl::Status ValidateSearchSpace(const SearchSpace& space) {
                      absl::StrCat(Quote(parameter.name), " is already used by parameters[",
                                   it->second, "]; names must be unique"));
     }
-    RETURN_IF_ERROR(ValidateKind(path, parameter));
-    if (parameter.condition.has_value()) {
-      RETURN_IF_ERROR(ValidateCondition(space, i, earlier_names));
+    absl::Status status = ValidateKind(path, parameter);
+    if (status.ok() && parameter.condition.has_value()) {
+      status = ValidateCondition(space, i, earlier_names);
+    }
+    if (!status.ok()) {  // paths are positional; the name tells the user which one
+      return absl::Status(status.code(),
+                          absl::StrCat(status.message(), " (parameter ", Quote(parameter.name), ")"));
     }
     earlier_names.emplace(parameter.name, i);
   }
