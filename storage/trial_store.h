@@ -85,9 +85,10 @@ class TrialStore {
   virtual ~TrialStore() = default;
 
   // Applies `batch` atomically and calls `done` once it is durable (per the store's durability
-  // setting) or has failed; the batch then changed nothing. `done` runs on the store's writer
-  // thread and must be quick (finish an RPC, signal a waiter). Batches commit in the order they
-  // were submitted.
+  // setting) or has failed; the batch then changed nothing. `done` runs on a store thread and
+  // must be quick (finish an RPC, signal a waiter). Batches commit, and their callbacks run, in
+  // the order they were submitted. An empty batch is a barrier: its `done` runs once everything
+  // submitted before it has committed.
   virtual void Commit(WriteBatch batch, CommitCallback done) = 0;
 
   // Commit and wait.

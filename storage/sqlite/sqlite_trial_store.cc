@@ -115,6 +115,7 @@ SqliteTrialStore::SqliteTrialStore(Options options, std::unique_ptr<Connection> 
       writer_synchronous_(writer_synchronous),
       reader_(std::move(reader)) {
   writer_thread_ = std::thread([this] { WriterLoop(); });
+  completion_thread_ = std::thread([this] { CompletionLoop(); });
 }
 
 SqliteTrialStore::~SqliteTrialStore() {
@@ -123,6 +124,11 @@ SqliteTrialStore::~SqliteTrialStore() {
     stopping_ = true;
   }
   writer_thread_.join();
+  {
+    absl::MutexLock lock(&mu_);
+    writer_done_ = true;
+  }
+  completion_thread_.join();
   // The connections close as members are destroyed; the last one to close checkpoints the WAL.
 }
 
@@ -161,7 +167,11 @@ void SqliteTrialStore::ResumeWriterForTesting() {
   paused_ = false;
 }
 
-bool SqliteTrialStore::HasWorkOrStop() const { return stopping_ || (!paused_ && !queue_.empty()); }
+bool SqliteTrialStore::HasWorkOrStop() const {
+  if (!queue_.empty()) return stopping_ || !paused_;
+  // Stop only once every callback has run: a callback may still submit a batch.
+  return stopping_ && finished_ == submitted_;
+}
 
 SqliteTrialStore::Wake SqliteTrialStore::NextGroup(bool checkpoint_due,
                                                    std::vector<Request>& group) {
@@ -172,7 +182,7 @@ SqliteTrialStore::Wake SqliteTrialStore::NextGroup(bool checkpoint_due,
   } else {
     mu_.Await(ready);
   }
-  if (queue_.empty()) return Wake::kStop;  // stopping_ and drained
+  if (queue_.empty()) return Wake::kStop;  // stopping_, drained, and every callback has run
   // Everything already queued, never waiting for more: batches grow by themselves while a
   // commit's fsync is in flight.
   const size_t take = std::min(queue_.size(), static_cast<size_t>(options_.max_batch_requests));
@@ -231,8 +241,13 @@ absl::Status SqliteTrialStore::ApplyRequest(const WriteBatch& batch) {
 void SqliteTrialStore::CommitGroup(std::vector<Request>& group) {
   const absl::Time start = absl::Now();
   std::vector<absl::Status> results(group.size());
-  absl::Status transaction = writer_->Run("BEGIN IMMEDIATE", "starting the write transaction");
-  for (size_t i = 0; i < group.size() && transaction.ok(); ++i) {
+  // Empty batches are barriers: they write nothing and complete in order with the others.
+  const bool writes =
+      std::any_of(group.begin(), group.end(), [](const Request& r) { return !r.batch.empty(); });
+  absl::Status transaction =
+      writes ? writer_->Run("BEGIN IMMEDIATE", "starting the write transaction") : absl::OkStatus();
+  for (size_t i = 0; writes && i < group.size() && transaction.ok(); ++i) {
+    if (group[i].batch.empty()) continue;
     results[i] = ApplyRequest(group[i].batch);
     if (!results[i].ok() && !writer_->InTransaction()) {
       // SQLite rolled back the whole transaction: the requests before this one are gone too.
@@ -241,7 +256,7 @@ void SqliteTrialStore::CommitGroup(std::vector<Request>& group) {
           absl::StrCat("the write transaction was rolled back: ", results[i].message()));
     }
   }
-  if (transaction.ok()) {
+  if (writes && transaction.ok()) {
     transaction = writer_->Run("COMMIT", "committing the write transaction");
   }
   if (!transaction.ok()) {
@@ -252,14 +267,33 @@ void SqliteTrialStore::CommitGroup(std::vector<Request>& group) {
     Log(LogLevel::kError, "storage: write transaction failed",
         {{"requests", absl::StrCat(group.size())}, {"error", std::string(transaction.message())}});
   }
-  const absl::Duration duration = absl::Now() - start;
-
-  for (size_t i = 0; i < group.size(); ++i) {
-    if (group[i].done) group[i].done(std::move(results[i]));
-  }
-  if (options_.on_commit) options_.on_commit(CommitStats{group.size(), duration, transaction});
+  Completion completion{std::move(group), std::move(results),
+                        CommitStats{0, absl::Now() - start, transaction}};
+  completion.stats.requests = completion.group.size();
   absl::MutexLock lock(&mu_);
-  finished_ += group.size();
+  completions_.push_back(std::move(completion));
+}
+
+void SqliteTrialStore::CompletionLoop() {
+  while (true) {
+    Completion completion;
+    {
+      absl::MutexLock lock(&mu_);
+      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return writer_done_ || !completions_.empty();
+      };
+      mu_.Await(absl::Condition(&ready));
+      if (completions_.empty()) return;  // the writer has stopped and everything ran
+      completion = std::move(completions_.front());
+      completions_.pop_front();
+    }
+    for (size_t i = 0; i < completion.group.size(); ++i) {
+      if (completion.group[i].done) completion.group[i].done(std::move(completion.results[i]));
+    }
+    if (options_.on_commit) options_.on_commit(completion.stats);
+    absl::MutexLock lock(&mu_);
+    finished_ += completion.group.size();
+  }
 }
 
 void SqliteTrialStore::CheckpointWal() {

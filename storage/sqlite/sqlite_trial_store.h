@@ -3,8 +3,10 @@
 // One writer thread owns the only read-write connection. Commit() only enqueues; the writer takes
 // everything queued when it wakes (up to max_batch_requests) into one BEGIN IMMEDIATE
 // transaction, runs each request in its own SAVEPOINT (a failing request is rolled back alone and
-// gets its own error), COMMITs once (one fsync under Durability::kFull) and then calls every
-// request's callback. LoadAll() reads through a separate read-only connection.
+// gets its own error), COMMITs once (one fsync under Durability::kFull) and hands the group to a
+// completion thread that calls every request's callback in commit order, while the writer starts
+// the next transaction. An empty batch writes nothing: it is a barrier whose callback runs after
+// every batch submitted before it. LoadAll() reads through a separate read-only connection.
 //
 //   ASSIGN_OR_RETURN(std::unique_ptr<SqliteTrialStore> store,
 //                    SqliteTrialStore::Open({.path = "hyperd-data/hyperd.db"}));
@@ -66,7 +68,7 @@ struct SqliteTrialStoreOptions {
   // After the writer has been idle this long since its last commit it checkpoints and truncates
   // the WAL once (> 0; absl::InfiniteDuration() disables it).
   absl::Duration idle_checkpoint_after = absl::Seconds(5);
-  // Called on the writer thread after each transaction, once its callbacks have run. Optional.
+  // Called on the completion thread after each transaction, once its callbacks have run. Optional.
   std::function<void(const CommitStats&)> on_commit = nullptr;
   // Called on the writer thread after each idle checkpoint with its result. Optional.
   std::function<void(const absl::Status&)> on_idle_checkpoint = nullptr;
@@ -127,6 +129,12 @@ class SqliteTrialStore final : public TrialStore {
     WriteBatch batch;
     CommitCallback done;
   };
+  // A committed (or failed) group whose callbacks are still to run.
+  struct Completion {
+    std::vector<Request> group;
+    std::vector<absl::Status> results;
+    CommitStats stats;
+  };
   enum class Wake { kWork, kIdle, kStop };
 
   SqliteTrialStore(Options options, std::unique_ptr<sqlite::Connection> writer,
@@ -139,6 +147,9 @@ class SqliteTrialStore final : public TrialStore {
   absl::Status ApplyRequest(const WriteBatch& batch);
   void CheckpointWal();
   bool HasWorkOrStop() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Runs the callbacks of committed groups, in commit order, off the writer thread: replying
+  // to RPCs costs CPU that would otherwise delay the next transaction.
+  void CompletionLoop();
 
   const Options options_;
   // Used only by the writer thread once it has started.
@@ -154,8 +165,11 @@ class SqliteTrialStore final : public TrialStore {
   uint64_t finished_ ABSL_GUARDED_BY(mu_) = 0;   // requests whose callbacks have returned
   bool paused_ ABSL_GUARDED_BY(mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::deque<Completion> completions_ ABSL_GUARDED_BY(mu_);
+  bool writer_done_ ABSL_GUARDED_BY(mu_) = false;
 
   std::thread writer_thread_;
+  std::thread completion_thread_;
 };
 
 }  // namespace hyperd::storage

@@ -480,15 +480,10 @@ TEST_F(SqliteTrialStoreTest, SynchronousPragmaFollowsDurability) {
 TEST_F(SqliteTrialStoreTest, ConcurrentCommitsAllSucceedAndShareGroups) {
   constexpr int kThreads = 16;
   constexpr int kCommitsPerThread = 20;
-  std::atomic<bool> armed{false};
-  absl::Notification all_submitted;
   std::atomic<size_t> largest_group{0};
   SqliteTrialStore::Options options = DefaultOptions();
   options.on_commit = [&](const CommitStats& stats) {
     if (stats.requests > largest_group.load()) largest_group.store(stats.requests);
-    // Hold the writer after its first group so the submitters' requests queue up behind it:
-    // this makes a multi-request group certain instead of likely.
-    if (armed.exchange(false)) all_submitted.WaitForNotification();
   };
   std::atomic<int> ok{0};
   std::atomic<int> failed{0};
@@ -499,7 +494,9 @@ TEST_F(SqliteTrialStoreTest, ConcurrentCommitsAllSucceedAndShareGroups) {
   ASSERT_TRUE(store->CommitAndWait(std::move(setup)).ok());
   store->Flush();
   largest_group.store(0);
-  armed.store(true);
+  // Paused, the writer lets the submitters' requests queue up: a multi-request group is certain
+  // instead of likely.
+  store->PauseWriterForTesting();
 
   std::vector<std::thread> submitters;
   for (int t = 0; t < kThreads; ++t) {
@@ -511,7 +508,7 @@ TEST_F(SqliteTrialStoreTest, ConcurrentCommitsAllSucceedAndShareGroups) {
     });
   }
   for (std::thread& submitter : submitters) submitter.join();
-  all_submitted.Notify();
+  store->ResumeWriterForTesting();
   store->Flush();
 
   EXPECT_EQ(ok.load(), kThreads * kCommitsPerThread);
@@ -520,6 +517,30 @@ TEST_F(SqliteTrialStoreTest, ConcurrentCommitsAllSucceedAndShareGroups) {
   std::vector<StudySnapshot> studies = LoadAll(*store);
   ASSERT_EQ(studies.size(), 1u);
   EXPECT_EQ(studies[0].measurements.size(), static_cast<size_t>(kThreads * kCommitsPerThread));
+}
+
+TEST_F(SqliteTrialStoreTest, EmptyBatchesAreBarriersThatCompleteInOrder) {
+  std::unique_ptr<SqliteTrialStore> store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  std::vector<int> order;
+  absl::Mutex mu;
+  store->PauseWriterForTesting();
+  store->Commit({StudyPut("s", Study())}, [&](absl::Status status) {
+    EXPECT_TRUE(status.ok());
+    absl::MutexLock lock(&mu);
+    order.push_back(1);
+  });
+  store->Commit({}, [&](absl::Status status) {
+    EXPECT_TRUE(status.ok());
+    absl::MutexLock lock(&mu);
+    order.push_back(2);
+  });
+  store->ResumeWriterForTesting();
+  store->Flush();
+  EXPECT_EQ(order, (std::vector<int>{1, 2}));
+  store->Commit({}, [&](absl::Status status) { EXPECT_TRUE(status.ok()); });  // alone: no SQL
+  store->Flush();
+  EXPECT_EQ(LoadAll(*store).size(), 1u);
 }
 
 TEST_F(SqliteTrialStoreTest, DestructorCommitsEverythingStillQueued) {
