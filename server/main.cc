@@ -9,6 +9,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/logging.h"
 #include "server/hyperd_server.h"
@@ -69,6 +70,9 @@ int main(int argc, char** argv) {
       "Usage: hyperd [--listen=127.0.0.1:50051] [--data-dir=hyperd-data] "
       "[--metrics-listen=127.0.0.1:9464] [--durability=full|normal]\n"
       "Flags may be written with dashes or underscores (--data-dir or --data_dir).");
+  // Abseil's lock-cycle detection costs a few percent of CPU on every lock; the runtime's lock
+  // order is fixed (studies map, then one study) and covered by the tests.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   NormalizeFlagDashes(argc, argv);
   absl::ParseCommandLine(argc, argv);
   using hyperd::Log;

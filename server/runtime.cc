@@ -80,7 +80,7 @@ Runtime::Runtime(storage::TrialStore* store, const Clock* clock, WorkerPool* poo
 
 absl::Status Runtime::Load() {
   ASSIGN_OR_RETURN(std::vector<storage::StudySnapshot> snapshots, store_->LoadAll());
-  storage::WriteBatch fresh_leases;
+  int open_trials = 0;
   absl::MutexLock studies_lock(&studies_mu_);
   for (storage::StudySnapshot& snapshot : snapshots) {
     const std::string id = snapshot.study.study_id;
@@ -104,14 +104,13 @@ absl::Status Runtime::Load() {
     for (TrialEntry& entry : state->trials) {
       if (!IsOpen(entry.header.state())) continue;
       RenewLease(*state, entry);
-      fresh_leases.push_back(state->PutTrialMutation(entry));
+      ++open_trials;
     }
     studies_[id] = std::move(state);
   }
-  if (!fresh_leases.empty()) {
+  if (open_trials > 0) {
     Log(LogLevel::kInfo, "granted fresh leases to open trials",
-        {{"trials", absl::StrCat(fresh_leases.size())}});
-    RETURN_IF_ERROR(store_->CommitAndWait(std::move(fresh_leases)));
+        {{"trials", absl::StrCat(open_trials)}});
   }
   return absl::OkStatus();
 }
@@ -125,10 +124,8 @@ absl::Status Runtime::CheckWritable() const {
 
 template <typename T>
 void Runtime::CommitThenReply(storage::WriteBatch batch, T value, Reply<T> reply) {
-  if (batch.empty()) {
-    reply(std::move(value));
-    return;
-  }
+  // Even an empty batch goes through the store: as a barrier, it delays the reply until every
+  // write this reply may depend on (e.g. the first report of a duplicate step) is durable.
   store_->Commit(std::move(batch), [this, value = std::move(value),
                                     reply = std::move(reply)](absl::Status status) mutable {
     if (!status.ok()) {
@@ -486,7 +483,6 @@ void Runtime::Suggest(const std::shared_ptr<StudyState>& study_ptr,
       if (static_cast<int>(picked.size()) == count) break;
       if (IsOpen(entry.header.state()) && entry.header.client_id() == request.client_id()) {
         RenewLease(study, entry);
-        batch.push_back(study.PutTrialMutation(entry));
         picked.push_back(entry.header.number());
       }
     }
@@ -758,10 +754,10 @@ void Runtime::ReportMeasurement(const hyperd::v1::ReportMeasurementRequest& requ
     if (!std::isfinite(objective) && entry.header.state() == Trial::ACTIVE) {
       entry.header.set_state(Trial::STOPPING);
       entry.header.set_reason(absl::StrCat("non-finite objective at step ", step));
+      batch.push_back(study.PutTrialMutation(entry));
     }
   }
   RenewLease(study, entry);
-  batch.push_back(study.PutTrialMutation(entry));
   response.set_should_stop(entry.header.state() == Trial::STOPPING);
   if (response.should_stop()) response.set_stop_reason(entry.header.reason());
   *response.mutable_lease_expire_time() = entry.header.lease_expire_time();
@@ -780,12 +776,10 @@ void Runtime::Heartbeat(const hyperd::v1::HeartbeatRequest& request,
   if (absl::Status s = CheckClient(entry, request.client_id()); !s.ok()) return reply(s);
   if (absl::Status s = CheckWritable(); !s.ok()) return reply(s);
   RenewLease(study, entry);
-  storage::WriteBatch batch;
-  batch.push_back(study.PutTrialMutation(entry));
   hyperd::v1::HeartbeatResponse response;
   *response.mutable_lease_expire_time() = entry.header.lease_expire_time();
   response.set_should_stop(entry.header.state() == Trial::STOPPING);
-  CommitThenReply(std::move(batch), std::move(response), std::move(reply));
+  CommitThenReply(storage::WriteBatch(), std::move(response), std::move(reply));
 }
 
 void Runtime::MutateTrial(

@@ -5,8 +5,10 @@
 // Writes follow one pattern: validate (no state change on bad input), change the in-memory study
 // under its mutex, submit the mutations to the store in the same critical section (so the store
 // sees them in memory order), and reply from the store's commit callback, so a reply always means
-// durable. If a commit fails the runtime stops accepting writes (fail-stop: memory may be ahead of
-// the disk) until a restart reloads the truth from storage.
+// durable. Leases live in memory only: renewing one writes nothing (a restart grants every open
+// trial a fresh lease anyway), so reports append one measurement row and heartbeats write nothing.
+// If a commit fails the runtime stops accepting writes (fail-stop: memory may be ahead of the disk)
+// until a restart reloads the truth from storage.
 #ifndef HYPERD_SERVER_RUNTIME_H_
 #define HYPERD_SERVER_RUNTIME_H_
 
@@ -50,8 +52,8 @@ class Runtime {
   Runtime(const Runtime&) = delete;
   Runtime& operator=(const Runtime&) = delete;
 
-  // Loads every study from the store and grants every open trial a fresh lease (an outage never
-  // fails trials en masse). Call once, before serving.
+  // Loads every study from the store and grants every open trial a fresh lease in memory (an
+  // outage never fails trials en masse). Call once, before serving.
   absl::Status Load();
 
   void CreateStudy(const hyperd::v1::CreateStudyRequest& request, Reply<hyperd::v1::Study> reply);
