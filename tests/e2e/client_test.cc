@@ -18,7 +18,7 @@
 #include "client/cpp/hyperd_client.h"
 #include "client/cpp/trial_heartbeat.h"
 #include "gtest/gtest.h"
-#include "tests/e2e/server_process.h"
+#include "tests/testing/server_process.h"
 
 namespace hyperd {
 namespace {
@@ -84,12 +84,12 @@ class ClientE2eTest : public ::testing::Test {
 
   // Creates (does not start) the server, optionally on a fixed port.
   void MakeServer(int port = 0) {
-    e2e::ServerProcessOptions options;
+    testing::ServerProcessOptions options;
     options.binary = HYPERD_BINARY;
     options.data_dir = dir_ + "/data";
     options.extra_args = {"--durability=normal"};
     if (port != 0) options.extra_args.push_back(absl::StrCat("--listen=127.0.0.1:", port));
-    server_ = std::make_unique<e2e::ServerProcess>(options);
+    server_ = std::make_unique<testing::ServerProcess>(options);
   }
 
   std::unique_ptr<Client> Connect(ClientOptions options) {
@@ -99,7 +99,7 @@ class ClientE2eTest : public ::testing::Test {
   }
 
   std::string dir_;
-  std::unique_ptr<e2e::ServerProcess> server_;
+  std::unique_ptr<testing::ServerProcess> server_;
 };
 
 TEST_F(ClientE2eTest, RetriesUnavailableUntilTheServerComesUp) {

@@ -31,11 +31,13 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "hyperd/v1/hyperd.grpc.pb.h"
-#include "tests/e2e/server_process.h"
+#include "tests/testing/server_process.h"
 
 namespace hyperd::e2e {
 namespace {
 
+using ::hyperd::testing::ServerProcess;
+using ::hyperd::testing::ServerProcessOptions;
 using ::hyperd::v1::CompleteTrialRequest;
 using ::hyperd::v1::CreateStudyRequest;
 using ::hyperd::v1::GetStudyRequest;

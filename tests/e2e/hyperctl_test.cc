@@ -25,7 +25,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "hyperd/v1/hyperd.pb.h"
-#include "tests/e2e/server_process.h"
+#include "tests/testing/server_process.h"
 
 extern char** environ;
 
@@ -126,11 +126,11 @@ class HyperctlTest : public ::testing::Test {
     char pattern[] = "/tmp/hyperctl_e2e_XXXXXX";
     ASSERT_NE(mkdtemp(pattern), nullptr) << std::strerror(errno);
     dir_ = pattern;
-    e2e::ServerProcessOptions options;
+    testing::ServerProcessOptions options;
     options.binary = HYPERD_BINARY;
     options.data_dir = dir_ + "/data";
     options.extra_args = {"--durability=normal"};
-    server_ = std::make_unique<e2e::ServerProcess>(options);
+    server_ = std::make_unique<testing::ServerProcess>(options);
     absl::Status started = server_->Start();
     ASSERT_TRUE(started.ok()) << started;
     spec_path_ = WriteFile("spec.json", kSpec);
@@ -188,7 +188,7 @@ class HyperctlTest : public ::testing::Test {
 
   std::string dir_;
   std::string spec_path_;
-  std::unique_ptr<e2e::ServerProcess> server_;
+  std::unique_ptr<testing::ServerProcess> server_;
 };
 
 TEST_F(HyperctlTest, StudyCreateIsGetOrCreateAndADifferentSpecIsAlreadyExists) {

@@ -1,5 +1,5 @@
-// ServerProcess: the real hyperd binary as a child process, for end-to-end tests that start, stop
-// and kill it.
+// ServerProcess: the real hyperd binary as a child process, for end-to-end tests and benchmarks
+// that start, stop and kill it.
 //
 //   ServerProcess server({.binary = HYPERD_BINARY, .data_dir = dir});
 //   RETURN_IF_ERROR(server.Start());          // waits until the port file appears
@@ -10,12 +10,15 @@
 //
 // The server always listens on 127.0.0.1:0 (a free port) and reports its ports through
 // --port-file, so a restart usually changes the gRPC port. Its stdout and stderr are appended to
-// one log file per ServerProcess (LogTail() shows the end of it in failure messages).
+// one log file per ServerProcess (LogTail() shows the end of it in failure messages). Without a
+// data_dir the server gets a fresh one inside the private work directory, removed with it.
 //
 // Not thread-safe: one thread drives the process. The child gets SIGKILL if the thread that
 // started it exits (PR_SET_PDEATHSIG), so a crashed test never leaves a server behind.
-#ifndef HYPERD_TESTS_E2E_SERVER_PROCESS_H_
-#define HYPERD_TESTS_E2E_SERVER_PROCESS_H_
+//
+// Test-support code without a GoogleTest dependency, so benchmarks and tools can link it too.
+#ifndef HYPERD_TESTS_TESTING_SERVER_PROCESS_H_
+#define HYPERD_TESTS_TESTING_SERVER_PROCESS_H_
 
 #include <sys/types.h>
 
@@ -26,16 +29,21 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
-namespace hyperd::e2e {
+namespace hyperd::testing {
 
 struct ServerProcessOptions {
   // Path of the hyperd executable.
   std::string binary;
-  // The --data-dir; kept across restarts. Empty: a "data" folder in the process's work directory.
+  // The --data-dir; kept across restarts. Empty: a "data" folder in the process's work directory
+  // (fresh, and removed on destruction).
   std::string data_dir;
+  // Parent of the private work directory (port file, log, default data dir). Empty: $TMPDIR or
+  // /tmp. With the default data dir it decides which disk the server's fsyncs hit.
+  std::string temp_root;
   // More flags, e.g. "--durability=normal" or "--reaper-interval=500ms". --listen, --data-dir,
   // --port-file and --metrics-listen are set by ServerProcess; "--metrics-listen=" (disabled) is
-  // the default, and a later --metrics-listen here overrides it.
+  // the default, and a later --metrics-listen here overrides it (e.g. "127.0.0.1:0": a free port,
+  // then read metrics_port()).
   std::vector<std::string> extra_args;
   // How long Start() waits for the port file before it kills the child and fails.
   absl::Duration start_timeout = absl::Seconds(20);
@@ -45,15 +53,17 @@ struct ServerProcessOptions {
 
 class ServerProcess {
  public:
-  // Creates a private work directory (port file, log, default data dir) under $TMPDIR or /tmp.
+  // Creates a private work directory (port file, log, default data dir) under
+  // options.temp_root. A failure to create it is reported by Start().
   explicit ServerProcess(ServerProcessOptions options);
   // Kills a running child (SIGKILL) and removes the work directory (not a caller's data_dir).
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
 
-  // Starts the binary and waits, polling, until it has written its port file. Fails if it is
-  // already running, exits early, or is not serving within start_timeout (then it is killed).
+  // Starts the binary and waits, polling, until it has written its port file. Fails if the
+  // binary is not an executable file, it is already running, exits early, or is not serving
+  // within start_timeout (then it is killed).
   absl::Status Start();
   // SIGKILL and reap. Fails if it is not running.
   absl::Status Kill();
@@ -65,11 +75,14 @@ class ServerProcess {
   pid_t pid() const { return pid_; }
   // Valid after a successful Start(), until the next Start().
   int grpc_port() const { return grpc_port_; }
+  // 0 while metrics are disabled (the default).
   int metrics_port() const { return metrics_port_; }
   // "127.0.0.1:<grpc_port>".
   std::string address() const;
   // Number of successful Start() calls so far.
   int starts() const { return starts_; }
+  // The private work directory; empty if it could not be created.
+  const std::string& work_dir() const { return work_dir_; }
   const std::string& data_dir() const { return data_dir_; }
   const std::string& log_path() const { return log_path_; }
   // The last `max_bytes` of the log, for failure messages.
@@ -94,6 +107,6 @@ class ServerProcess {
   int starts_ = 0;
 };
 
-}  // namespace hyperd::e2e
+}  // namespace hyperd::testing
 
-#endif  // HYPERD_TESTS_E2E_SERVER_PROCESS_H_
+#endif  // HYPERD_TESTS_TESTING_SERVER_PROCESS_H_

@@ -1,4 +1,4 @@
-#include "tests/e2e/server_process.h"
+#include "tests/testing/server_process.h"
 
 #include <fcntl.h>
 #include <sys/prctl.h>
@@ -22,14 +22,15 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 
-namespace hyperd::e2e {
+namespace hyperd::testing {
 namespace {
 
 // Port files and child exits are polled at this period: short next to a server start (tens of
 // milliseconds) and cheap.
 constexpr absl::Duration kPollPeriod = absl::Milliseconds(10);
 
-std::string TempRoot() {
+std::string TempRoot(const std::string& configured) {
+  if (!configured.empty()) return configured;
   const char* tmp = std::getenv("TMPDIR");
   return tmp != nullptr && tmp[0] != '\0' ? tmp : "/tmp";
 }
@@ -46,11 +47,11 @@ std::string DescribeWaitStatus(int status) {
 }  // namespace
 
 ServerProcess::ServerProcess(ServerProcessOptions options) : options_(std::move(options)) {
-  std::string pattern = TempRoot() + "/hyperd-e2e-XXXXXX";
+  std::string pattern = TempRoot(options_.temp_root) + "/hyperd-process-XXXXXX";
   if (mkdtemp(pattern.data()) == nullptr) {
-    init_status_ = absl::InternalError(absl::StrCat("cannot create a work directory like ", pattern,
-                                                    ": ", std::strerror(errno),
-                                                    "; set TMPDIR to a writable directory"));
+    init_status_ = absl::FailedPreconditionError(
+        absl::StrCat("cannot create a work directory like ", pattern, ": ", std::strerror(errno),
+                     "; set ServerProcessOptions.temp_root (or TMPDIR) to a writable directory"));
     return;
   }
   work_dir_ = pattern;
@@ -71,6 +72,12 @@ std::string ServerProcess::address() const { return absl::StrCat("127.0.0.1:", g
 
 absl::Status ServerProcess::Start() {
   if (!init_status_.ok()) return init_status_;
+  // Checked here rather than after exec so the error names the path instead of an exit code 127.
+  if (access(options_.binary.c_str(), X_OK) != 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "ServerProcessOptions.binary \"", options_.binary, "\" is not an executable file (",
+        std::strerror(errno), "); build the hyperd target or pass its path"));
+  }
   if (running()) {
     return absl::FailedPreconditionError(absl::StrCat("hyperd is already running as pid ", pid_,
                                                       "; Kill() or Terminate() it first"));
@@ -224,4 +231,4 @@ std::string ServerProcess::LogTail(size_t max_bytes) const {
   return "..." + all.substr(all.size() - max_bytes);
 }
 
-}  // namespace hyperd::e2e
+}  // namespace hyperd::testing
