@@ -5,7 +5,6 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "google/protobuf/text_format.h"
 #include "server/runtime.h"
 
 namespace hyperd::testing {
@@ -48,40 +47,6 @@ int TestServer::Reap() { return server_->runtime().ReapExpiredLeases(); }
 
 std::string TestServer::address() const {
   return "127.0.0.1:" + std::to_string(server_->grpc_port());
-}
-
-hyperd::v1::Study BasicStudy() {
-  hyperd::v1::Study study;
-  const bool parsed = google::protobuf::TextFormat::ParseFromString(
-      R"pb(
-        spec {
-          search_space {
-            parameters {
-              name: "lr"
-              double_spec { min: 1e-5 max: 1e-1 scale: LOG }
-            }
-            parameters {
-              name: "layers"
-              integer_spec { min: 1 max: 4 }
-            }
-            parameters {
-              name: "optimizer"
-              categorical_spec { values: "sgd" values: "adam" }
-            }
-            parameters {
-              name: "momentum"
-              double_spec { min: 0 max: 0.99 }
-              condition { parent: "optimizer" categorical_values: "sgd" }
-            }
-          }
-          objective { metric: "loss" goal: MINIMIZE }
-          sampler { random {} }
-          seed: 7
-        }
-      )pb",
-      &study);
-  EXPECT_TRUE(parsed);
-  return study;
 }
 
 }  // namespace hyperd::testing

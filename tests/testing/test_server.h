@@ -10,6 +10,7 @@
 #include "hyperd/v1/hyperd.grpc.pb.h"
 #include "server/clock.h"
 #include "server/hyperd_server.h"
+#include "tests/testing/messages.h"
 
 namespace hyperd::testing {
 
@@ -35,10 +36,6 @@ class TestServer {
   std::unique_ptr<server::HyperdServer> server_;
   std::unique_ptr<hyperd::v1::Hyperd::Stub> stub_;
 };
-
-// A study with a log-scale float "lr", an int "layers", a categorical "optimizer" and a float
-// "momentum" active only for optimizer=sgd; objective "loss" minimised; random sampler.
-hyperd::v1::Study BasicStudy();
 
 // One unary call: `Call(stub, &Stub::GetStudy, request, &response)`.
 template <typename Request, typename Response>

@@ -9,7 +9,7 @@
 namespace hyperd::cli {
 namespace {
 
-using ::hyperd::testing::kStudyText;
+using ::hyperd::testing::ClientStudy;
 using ::hyperd::testing::ParseText;
 
 TEST(CsvField, LeavesPlainFieldsAlone) {
@@ -26,7 +26,7 @@ TEST(CsvField, QuotesCommasQuotesAndLineBreaks) {
 }
 
 TEST(TrialsToCsv, WritesOneRowPerTrialWithParametersInSearchSpaceOrder) {
-  const v1::Study study = ParseText<v1::Study>(kStudyText);
+  const v1::Study study = ClientStudy();
   const std::vector<v1::Trial> trials = {
       ParseText<v1::Trial>(R"pb(
         number: 0
@@ -115,7 +115,7 @@ TEST(TrialsToCsv, PrefixesParametersNamedLikeFixedColumnsAndAddsUnknownOnesAtThe
 }
 
 TEST(TrialsToCsv, WithoutTrialsWritesTheHeader) {
-  EXPECT_EQ(TrialsToCsv(ParseText<v1::Study>(kStudyText), {}),
+  EXPECT_EQ(TrialsToCsv(ClientStudy(), {}),
             "number,state,objective,lr,layers,optimizer,momentum,start_time,end_time\n");
 }
 

@@ -19,7 +19,7 @@ namespace hyperd::cli {
 namespace {
 
 using ::hyperd::testing::FakeHyperd;
-using ::hyperd::testing::kStudyText;
+using ::hyperd::testing::ClientStudy;
 using ::hyperd::testing::ParseText;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
@@ -61,7 +61,7 @@ class HyperctlTest : public ::testing::Test {
         return grpc::Status(grpc::StatusCode::NOT_FOUND,
                             "study " + request.name() + " not found; list studies with ...");
       }
-      *study = ParseText<v1::Study>(kStudyText);
+      *study = ClientStudy();
       return grpc::Status::OK;
     };
   }
@@ -295,7 +295,7 @@ TEST_F(HyperctlTest, ExportCsvWritesTheFileFromTrialsWithoutMeasurements) {
 TEST_F(HyperctlTest, StudyListShowsEachStudysBestValue) {
   fake_.service().ListStudiesHandler = [](const v1::ListStudiesRequest&,
                                           v1::ListStudiesResponse* response) {
-    *response->add_studies() = ParseText<v1::Study>(kStudyText);
+    *response->add_studies() = ClientStudy();
     return grpc::Status::OK;
   };
   fake_.service().ListOptimalTrialsHandler = [](const v1::ListOptimalTrialsRequest& request,

@@ -7,7 +7,7 @@
 namespace hyperd::cli {
 namespace {
 
-using ::hyperd::testing::kStudyText;
+using ::hyperd::testing::ClientStudy;
 using ::hyperd::testing::ParseText;
 using ::testing::HasSubstr;
 
@@ -30,7 +30,7 @@ TEST(RenderStudyList, ShowsNameStateSamplerCountsAndBestValue) {
       objective { metric: "acc" goal: MAXIMIZE }
     }
   )pb");
-  EXPECT_EQ(RenderStudyList({{ParseText<v1::Study>(kStudyText), BestTrial()}, {paused, {}}}),
+  EXPECT_EQ(RenderStudyList({{ClientStudy(), BestTrial()}, {paused, {}}}),
             "NAME           STATE   SAMPLER  OBJECTIVE      TRIALS  OPEN  DONE  FAILED  BEST\n"
             "studies/mnist  ACTIVE  random   minimize loss  4       1     2     1       0.125\n"
             "studies/cifar  PAUSED  grid     maximize acc   0       0     0     0       -\n");
@@ -41,7 +41,7 @@ TEST(RenderStudyList, SaysSoWhenThereAreNoStudies) {
 }
 
 TEST(RenderStudy, SummarisesTheSpecCountsAndParameters) {
-  const std::string text = RenderStudy({ParseText<v1::Study>(kStudyText), BestTrial()});
+  const std::string text = RenderStudy({ClientStudy(), BestTrial()});
   EXPECT_THAT(text, HasSubstr("name:       studies/mnist\n"));
   EXPECT_THAT(text, HasSubstr("objective:  minimize loss\n"));
   EXPECT_THAT(text, HasSubstr("sampler:    random\n"));
@@ -72,7 +72,7 @@ TEST(RenderStudy, ShowsAlgorithmSettingsAndStateReason) {
 }
 
 TEST(RenderTrialList, ShowsParametersInSpaceOrderWithDashesForInactiveOnes) {
-  const v1::Study study = ParseText<v1::Study>(kStudyText);
+  const v1::Study study = ClientStudy();
   const std::vector<v1::Trial> trials = {
       ParseText<v1::Trial>(R"pb(
         number: 0
