@@ -61,6 +61,9 @@ class RuntimeCollector final : public prometheus::Collectable {
                                {Value(c.leases_reclaimed.load())}));
     families.push_back(Counter("hyperd_trials_created_total", "Trials created.",
                                {Value(c.trials_created.load())}));
+    families.push_back(Counter("hyperd_trials_stopped_early_total",
+                               "Trials asked to stop by the scheduler or a non-finite report.",
+                               {Value(c.scheduler_stops.load())}));
     families.push_back(
         Counter("hyperd_measurements_total", "Measurements received, by result.",
                 {Value(c.measurements_stored.load(), {{"result", "stored"}}),

@@ -34,6 +34,42 @@ absl::Status WithFieldPrefix(absl::string_view prefix, const absl::Status& statu
   return absl::Status(status.code(), absl::StrCat(prefix, status.message()));
 }
 
+// Spells the scheduler's defaults out, so get-or-create compares like with like.
+void NormalizeScheduler(hyperd::v1::SchedulerSpec& scheduler) {
+  switch (scheduler.algorithm_case()) {
+    case hyperd::v1::SchedulerSpec::kMedian: {
+      hyperd::v1::MedianStoppingScheduler& m = *scheduler.mutable_median();
+      if (!m.has_n_startup_trials()) m.set_n_startup_trials(5);
+      if (!m.has_min_trials()) m.set_min_trials(3);
+      if (m.interval_steps() == 0) m.set_interval_steps(1);
+      if (m.statistic() == hyperd::v1::MedianStoppingScheduler::STATISTIC_UNSPECIFIED) {
+        m.set_statistic(hyperd::v1::MedianStoppingScheduler::BEST_SO_FAR);
+      }
+      if (m.reference() == hyperd::v1::MedianStoppingScheduler::REFERENCE_UNSPECIFIED) {
+        m.set_reference(hyperd::v1::MedianStoppingScheduler::REACHED);
+      }
+      break;
+    }
+    case hyperd::v1::SchedulerSpec::kSuccessiveHalving: {
+      hyperd::v1::SuccessiveHalvingScheduler& sh = *scheduler.mutable_successive_halving();
+      if (sh.min_resource() == 0) sh.set_min_resource(1);
+      if (sh.reduction_factor() == 0) sh.set_reduction_factor(3);
+      break;
+    }
+    case hyperd::v1::SchedulerSpec::kHyperband: {
+      hyperd::v1::HyperbandScheduler& hb = *scheduler.mutable_hyperband();
+      if (hb.min_resource() == 0) hb.set_min_resource(1);
+      if (hb.reduction_factor() == 0) hb.set_reduction_factor(3);
+      break;
+    }
+    case hyperd::v1::SchedulerSpec::kFifo:
+      break;
+    case hyperd::v1::SchedulerSpec::ALGORITHM_NOT_SET:
+      scheduler.mutable_fifo();
+      break;
+  }
+}
+
 }  // namespace
 
 std::string StudyName(absl::string_view study_id) { return absl::StrCat(kStudiesPrefix, study_id); }
@@ -163,9 +199,7 @@ absl::StatusOr<hyperd::v1::Study> NormalizeNewStudy(absl::string_view study_id,
   }
   RETURN_IF_ERROR(WithFieldPrefix(
       "study.spec.", algorithms::MakeSampler(ToSamplerConfig(spec.sampler()), space).status()));
-  if (spec.scheduler().algorithm_case() == hyperd::v1::SchedulerSpec::ALGORITHM_NOT_SET) {
-    spec.mutable_scheduler()->mutable_fifo();
-  }
+  NormalizeScheduler(*spec.mutable_scheduler());
   if (spec.resource().max_resource() < 0) {
     return Invalid(
         "study.spec.resource.max_resource",
@@ -182,6 +216,8 @@ absl::StatusOr<hyperd::v1::Study> NormalizeNewStudy(absl::string_view study_id,
                                 spec.context_dimension()));
   }
   if (spec.seed() == 0) spec.set_seed(seed_if_unset);
+  RETURN_IF_ERROR(
+      WithFieldPrefix("study.spec.", algorithms::MakeScheduler(ToSchedulerConfig(spec)).status()));
 
   RETURN_IF_ERROR(ValidateLimits("study.limits", study.limits()));
   if (!study.limits().has_lease_duration()) {

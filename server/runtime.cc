@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <climits>
 #include <cmath>
+#include <limits>
 #include <random>
 #include <set>
+#include <tuple>
 #include <utility>
 
 #include "absl/hash/hash.h"
@@ -70,6 +72,29 @@ std::optional<double> ObjectiveOf(const hyperd::v1::Measurement& m, const std::s
   return it->second;
 }
 
+std::optional<algorithms::TrialEnd> TrialEndOf(Trial::State state) {
+  switch (state) {
+    case Trial::SUCCEEDED:
+      return algorithms::TrialEnd::kSucceeded;
+    case Trial::PRUNED:
+      return algorithms::TrialEnd::kPruned;
+    case Trial::FAILED:
+      return algorithms::TrialEnd::kFailed;
+    case Trial::INFEASIBLE:
+      return algorithms::TrialEnd::kInfeasible;
+    default:
+      return std::nullopt;
+  }
+}
+
+// The objective of `m` on the schedulers' minimisation scale; a non-finite value (divergence)
+// ranks worst whatever the goal.
+double SchedulerValue(const StudyState& study, const hyperd::v1::Measurement& m) {
+  const double value = m.metrics().at(study.objective_metric());
+  return std::isfinite(value) ? study.ToMinimization(value)
+                              : std::numeric_limits<double>::infinity();
+}
+
 }  // namespace
 
 Runtime::Runtime(storage::TrialStore* store, const Clock* clock, WorkerPool* pool)
@@ -101,6 +126,7 @@ absl::Status Runtime::Load() {
       }
       state->trials[m.trial_number].measurements.push_back(std::move(m.measurement));
     }
+    ReplayScheduler(*state);
     for (TrialEntry& entry : state->trials) {
       if (!IsOpen(entry.header.state())) continue;
       RenewLease(*state, entry);
@@ -113,6 +139,37 @@ absl::Status Runtime::Load() {
         {{"trials", absl::StrCat(open_trials)}});
   }
   return absl::OkStatus();
+}
+
+void Runtime::ReplayScheduler(StudyState& study) {
+  // Measurements in arrival order, each trial's only up to the step at which it was asked to
+  // stop (later reports never reached the scheduler), then the ends of finished trials: the same
+  // rung tables as before the restart, hence the same future decisions.
+  struct Arrival {
+    absl::Time time;
+    int64_t number;
+    const hyperd::v1::Measurement* measurement;
+  };
+  std::vector<Arrival> arrivals;
+  for (const TrialEntry& entry : study.trials) {
+    for (const hyperd::v1::Measurement& m : entry.measurements) {
+      if (entry.header.has_stopped_at_step() && m.step() > entry.header.stopped_at_step()) break;
+      arrivals.push_back({FromProtoTime(m.report_time()), entry.header.number(), &m});
+    }
+  }
+  std::sort(arrivals.begin(), arrivals.end(), [](const Arrival& a, const Arrival& b) {
+    return std::tie(a.time, a.number) < std::tie(b.time, b.number);
+  });
+  for (const Arrival& a : arrivals) {
+    const TrialEntry& entry = study.trials[a.number];
+    study.scheduler->OnMeasurement(a.number, entry.header.bracket(), a.measurement->step(),
+                                   SchedulerValue(study, *a.measurement));
+  }
+  for (const TrialEntry& entry : study.trials) {
+    if (std::optional<algorithms::TrialEnd> end = TrialEndOf(entry.header.state())) {
+      study.scheduler->OnTrialEnd(entry.header.number(), *end);
+    }
+  }
 }
 
 absl::Status Runtime::CheckWritable() const {
@@ -564,6 +621,7 @@ void Runtime::Suggest(const std::shared_ptr<StudyState>& study_ptr,
       *entry.header.mutable_create_time() = ToProtoTime(now);
       entry.header.set_max_resource(study.record.study.spec().resource().max_resource());
       entry.header.set_origin(study.sampler_name());
+      entry.header.set_bracket(study.scheduler->AssignBracket(number));
       study.trials.push_back(std::move(entry));
       activate(study.trials.back());
       counters_.trials_created.fetch_add(1, std::memory_order_relaxed);
@@ -611,6 +669,7 @@ void Runtime::CreateTrial(const hyperd::v1::CreateTrialRequest& request, Reply<T
   *entry.header.mutable_user_attributes() = request.trial().user_attributes();
   entry.header.set_max_resource(study.record.study.spec().resource().max_resource());
   entry.header.set_origin("user");
+  entry.header.set_bracket(study.scheduler->AssignBracket(number));
   study.trials.push_back(std::move(entry));
   counters_.trials_created.fetch_add(1, std::memory_order_relaxed);
   storage::WriteBatch batch;
@@ -750,11 +809,22 @@ void Runtime::ReportMeasurement(const hyperd::v1::ReportMeasurementRequest& requ
         storage::PutMeasurement{storage::MeasurementRecord{study.id(), entry.header.number(), m}});
     measurements.push_back(std::move(m));
     counters_.measurements_stored.fetch_add(1, std::memory_order_relaxed);
-    const double objective = *ObjectiveOf(measurements.back(), study.objective_metric());
-    if (!std::isfinite(objective) && entry.header.state() == Trial::ACTIVE) {
-      entry.header.set_state(Trial::STOPPING);
-      entry.header.set_reason(absl::StrCat("non-finite objective at step ", step));
-      batch.push_back(study.PutTrialMutation(entry));
+    if (entry.header.state() == Trial::ACTIVE) {
+      const algorithms::SchedulerDecision decision =
+          study.scheduler->OnMeasurement(entry.header.number(), entry.header.bracket(), step,
+                                         SchedulerValue(study, measurements.back()));
+      response.set_next_check_step(decision.next_check_step);
+      const double objective = *ObjectiveOf(measurements.back(), study.objective_metric());
+      std::string stop_reason = !std::isfinite(objective)
+                                    ? absl::StrCat("non-finite objective at step ", step)
+                                    : (decision.stop ? decision.reason : "");
+      if (!stop_reason.empty()) {
+        entry.header.set_state(Trial::STOPPING);
+        entry.header.set_reason(std::move(stop_reason));
+        entry.header.set_stopped_at_step(step);
+        batch.push_back(study.PutTrialMutation(entry));
+        counters_.scheduler_stops.fetch_add(1, std::memory_order_relaxed);
+      }
     }
   }
   RenewLease(study, entry);
@@ -872,6 +942,9 @@ void Runtime::StopTrial(const hyperd::v1::StopTrialRequest& request, Reply<Trial
         entry.header.set_state(Trial::STOPPING);
         entry.header.set_reason(request.reason().empty() ? "stopped by StopTrial"
                                                          : request.reason());
+        if (!entry.measurements.empty()) {
+          entry.header.set_stopped_at_step(entry.measurements.back().step());
+        }
         batch.push_back(study.PutTrialMutation(entry));
         return absl::OkStatus();
       },
@@ -892,6 +965,9 @@ void Runtime::FinishTrial(StudyState& study, TrialEntry& entry, Trial::State sta
   *trial.mutable_end_time() = ToProtoTime(clock_->Now());
   trial.clear_lease_expire_time();
   batch.push_back(study.PutTrialMutation(entry));
+  if (std::optional<algorithms::TrialEnd> end = TrialEndOf(state)) {
+    study.scheduler->OnTrialEnd(trial.number(), *end);
+  }
 
   Study& s = study.record.study;
   if (s.state() == Study::COMPLETED) return;

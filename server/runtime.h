@@ -39,6 +39,7 @@ struct RuntimeCounters {
   std::atomic<int64_t> measurements_stored{0};
   std::atomic<int64_t> measurements_duplicate{0};
   std::atomic<int64_t> trials_created{0};
+  std::atomic<int64_t> scheduler_stops{0};  // trials asked to stop by a report
 };
 
 // Observes each suggestion's latency, by sampler name (metrics).
@@ -113,6 +114,8 @@ class Runtime {
   template <typename T>
   void CommitThenReply(storage::WriteBatch batch, T value, Reply<T> reply);
   absl::Status CheckWritable() const;
+  // Rebuilds a loaded study's scheduler state from its stored measurements.
+  static void ReplayScheduler(StudyState& study) ABSL_EXCLUSIVE_LOCKS_REQUIRED(study.mu);
 
   // Runs the suggestion strand of `study` on the worker pool.
   void RunSuggestStrand(std::shared_ptr<StudyState> study);

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "algorithms/samplers/random_bits.h"
 
 namespace hyperd::server {
 namespace {
@@ -81,6 +82,60 @@ std::string SamplerName(const hyperd::v1::SamplerSpec& proto) {
       break;
   }
   return "random";
+}
+
+algorithms::SchedulerConfig ToSchedulerConfig(const hyperd::v1::StudySpec& spec) {
+  const hyperd::v1::SchedulerSpec& proto = spec.scheduler();
+  const int64_t max_resource = spec.resource().max_resource();
+  switch (proto.algorithm_case()) {
+    case hyperd::v1::SchedulerSpec::kMedian: {
+      const hyperd::v1::MedianStoppingScheduler& m = proto.median();
+      algorithms::MedianStoppingConfig config;
+      config.warmup_steps = m.warmup_steps();
+      config.n_startup_trials = m.n_startup_trials();
+      config.min_trials = m.min_trials();
+      config.interval_steps = m.interval_steps();
+      config.statistic = m.statistic() == hyperd::v1::MedianStoppingScheduler::RUNNING_MEAN
+                             ? algorithms::MedianStoppingConfig::Statistic::kRunningMean
+                             : algorithms::MedianStoppingConfig::Statistic::kBestSoFar;
+      config.reference = m.reference() == hyperd::v1::MedianStoppingScheduler::COMPLETED
+                             ? algorithms::MedianStoppingConfig::Reference::kCompleted
+                             : algorithms::MedianStoppingConfig::Reference::kReached;
+      return config;
+    }
+    case hyperd::v1::SchedulerSpec::kSuccessiveHalving: {
+      const hyperd::v1::SuccessiveHalvingScheduler& sh = proto.successive_halving();
+      return algorithms::SuccessiveHalvingConfig{sh.min_resource(), max_resource,
+                                                 sh.reduction_factor(), sh.bootstrap_count()};
+    }
+    case hyperd::v1::SchedulerSpec::kHyperband: {
+      const hyperd::v1::HyperbandScheduler& hb = proto.hyperband();
+      // The bracket seed is derived from the study seed, so a study replays exactly.
+      constexpr uint64_t kBracketStream = 0x6272616332b2ULL;
+      return algorithms::HyperbandConfig{hb.min_resource(), max_resource, hb.reduction_factor(),
+                                         hb.bootstrap_count(),
+                                         algorithms::MixSeed(spec.seed(), kBracketStream)};
+    }
+    case hyperd::v1::SchedulerSpec::kFifo:
+    case hyperd::v1::SchedulerSpec::ALGORITHM_NOT_SET:
+      break;
+  }
+  return algorithms::FifoSchedulerConfig{};
+}
+
+std::string SchedulerName(const hyperd::v1::SchedulerSpec& proto) {
+  switch (proto.algorithm_case()) {
+    case hyperd::v1::SchedulerSpec::kMedian:
+      return "median";
+    case hyperd::v1::SchedulerSpec::kSuccessiveHalving:
+      return "successive_halving";
+    case hyperd::v1::SchedulerSpec::kHyperband:
+      return "hyperband";
+    case hyperd::v1::SchedulerSpec::kFifo:
+    case hyperd::v1::SchedulerSpec::ALGORITHM_NOT_SET:
+      break;
+  }
+  return "fifo";
 }
 
 algorithms::Goal ToGoal(hyperd::v1::Objective::Goal goal) {

@@ -24,6 +24,12 @@ algorithms::SamplerConfig ToSamplerConfig(const hyperd::v1::SamplerSpec& proto);
 // "random", "sobol", "grid": the sampler's name in metrics, logs and trial origins.
 std::string SamplerName(const hyperd::v1::SamplerSpec& proto);
 
+// The spec must be normalised (NormalizeNewStudy): defaults spelled out, seed set.
+algorithms::SchedulerConfig ToSchedulerConfig(const hyperd::v1::StudySpec& spec);
+
+// "fifo", "median", "successive_halving", "hyperband".
+std::string SchedulerName(const hyperd::v1::SchedulerSpec& proto);
+
 algorithms::Goal ToGoal(hyperd::v1::Objective::Goal goal);
 
 // INVALID_ARGUMENT naming the parameter when a value is not set.

@@ -29,8 +29,11 @@ absl::StatusOr<std::unique_ptr<StudyState>> StudyState::Create(storage::StudyRec
   state->sampler_name_ = SamplerName(spec.sampler());
   state->objective_metric_ = spec.objective().metric();
   state->goal_ = ToGoal(spec.objective().goal());
+  ASSIGN_OR_RETURN(std::unique_ptr<algorithms::Scheduler> scheduler,
+                   algorithms::MakeScheduler(ToSchedulerConfig(spec)));
   absl::MutexLock lock(&state->mu);
   state->record = std::move(record);
+  state->scheduler = std::move(scheduler);
   return state;
 }
 
@@ -86,6 +89,14 @@ hyperd::v1::Study StudyState::ToProto() const {
   hyperd::v1::Study study = record.study;
   *study.mutable_trial_counts() = CountTrials();
   study.set_sampler_status(sampler_status);
+  for (const algorithms::RungSummary& rung : scheduler->Summary()) {
+    hyperd::v1::RungStatus* status = study.add_rungs();
+    status->set_bracket(rung.bracket);
+    status->set_rung(rung.rung);
+    status->set_step(rung.step);
+    status->set_trials_recorded(rung.recorded);
+    status->set_trials_stopped(rung.stopped);
+  }
   return study;
 }
 

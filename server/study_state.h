@@ -16,6 +16,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "algorithms/samplers/sampler.h"
+#include "algorithms/schedulers/scheduler.h"
 #include "algorithms/space/search_space.h"
 #include "hyperd/v1/hyperd.pb.h"
 #include "storage/trial_store.h"
@@ -39,6 +40,8 @@ class StudyState {
   storage::StudyRecord record ABSL_GUARDED_BY(mu);
   std::vector<TrialEntry> trials ABSL_GUARDED_BY(mu);  // index == trial number
   std::string sampler_status ABSL_GUARDED_BY(mu);
+  // Incremental (rung tables, per-step statistics); rebuilt from the measurements at load.
+  std::unique_ptr<algorithms::Scheduler> scheduler ABSL_GUARDED_BY(mu);
   bool deleted ABSL_GUARDED_BY(mu) = false;
 
   // Suggestions of one study run one at a time (a strand on the worker pool), so a sampler always
@@ -69,6 +72,10 @@ class StudyState {
 
   // Whether `a` is a better objective value than `b` (non-finite values are worst).
   bool IsBetter(double a, double b) const;
+  // `value` on the minimisation scale the schedulers use.
+  double ToMinimization(double value) const {
+    return goal_ == algorithms::Goal::kMaximize ? -value : value;
+  }
 
   storage::PutTrial PutTrialMutation(const TrialEntry& entry) const;
   storage::PutStudy PutStudyMutation() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);

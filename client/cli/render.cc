@@ -229,7 +229,19 @@ std::string RenderStudy(const StudySummary& summary) {
                        p.has_categorical_spec() ? "" : ScaleName(scale),
                        FormatCondition(p.condition())});
   }
-  return absl::StrCat(RenderFields(fields), "\n", parameters.Render());
+  std::string text = absl::StrCat(RenderFields(fields), "\n", parameters.Render());
+  if (!study.rungs().empty()) {
+    // The scheduler's rungs: how many trials reached each and how many it stopped there
+    // (`hyperctl trial list STUDY --state PRUNED` lists which).
+    Table rungs({"BRACKET", "RUNG", "STEP", "REACHED", "STOPPED"});
+    for (const v1::RungStatus& rung : study.rungs()) {
+      rungs.AddRow({absl::StrCat(rung.bracket()), absl::StrCat(rung.rung()),
+                    absl::StrCat(rung.step()), absl::StrCat(rung.trials_recorded()),
+                    absl::StrCat(rung.trials_stopped())});
+    }
+    absl::StrAppend(&text, "\n", rungs.Render());
+  }
+  return text;
 }
 
 std::string RenderTrialList(const v1::Study* study, const std::vector<v1::Trial>& trials) {
@@ -238,6 +250,14 @@ std::string RenderTrialList(const v1::Study* study, const std::vector<v1::Trial>
   std::vector<std::string> header = {"NUMBER", "STATE", "OBJECTIVE"};
   header.insert(header.end(), columns.begin(), columns.end());
   header.push_back("LAST STEP");
+  // Early-stopping columns only for studies whose scheduler brackets or stops trials.
+  const bool early_stopping = std::any_of(trials.begin(), trials.end(), [](const v1::Trial& t) {
+    return t.bracket() != 0 || t.has_stopped_at_step();
+  });
+  if (early_stopping) {
+    header.push_back("BRACKET");
+    header.push_back("STOPPED AT");
+  }
   Table table(std::move(header));
   for (const v1::Trial& trial : trials) {
     std::map<std::string, std::string> values;
@@ -253,6 +273,10 @@ std::string RenderTrialList(const v1::Study* study, const std::vector<v1::Trial>
     }
     row.push_back(
         trial.measurements().empty() ? "-" : absl::StrCat(trial.measurements().rbegin()->step()));
+    if (early_stopping) {
+      row.push_back(absl::StrCat(trial.bracket()));
+      row.push_back(trial.has_stopped_at_step() ? absl::StrCat(trial.stopped_at_step()) : "-");
+    }
     table.AddRow(std::move(row));
   }
   return table.Render();

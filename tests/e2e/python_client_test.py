@@ -194,6 +194,31 @@ class PythonClientTest(unittest.TestCase):
         trial.complete()
         self.assertEqual(trial.state, "PRUNED")
 
+    def test_successive_halving_stops_a_trial_below_the_cutoff(self):
+        study = self.create_study(scheduler={"successive_halving": {"min_resource": 1}},
+                                  max_resource=9)
+        # Each arrival is a new worker: a client holds one open trial at a time.
+        leaders = [hyperd.Study.get(study.study_id, client=hyperd.Client(self.server.address))
+                   for _ in range(2)]
+        for view, loss in zip(leaders, (0.2, 0.1)):  # each the best so far: both continue
+            self.assertFalse(view.suggest().report(1, loss))
+        late = study.suggest()
+        self.assertEqual(late.bracket, 0)
+        self.assertTrue(late.report(1, 0.9))  # worse than the best of three: stop
+        late.complete()
+        self.assertEqual(late.state, "PRUNED")
+
+    def test_hyperband_assigns_brackets(self):
+        study = self.create_study(scheduler="hyperband", max_resource=9)
+        brackets = set()
+        for _ in range(12):
+            trial = study.suggest()
+            brackets.add(trial.bracket)
+            trial.report(9, 1.0)
+            trial.complete()
+        self.assertLessEqual(brackets, {0, 1, 2})
+        self.assertGreater(len(brackets), 1)
+
     def test_non_finite_report_asks_to_stop_and_non_finite_final_value_fails(self):
         study = self.create_study()
         trial = study.suggest()

@@ -97,7 +97,13 @@ class Study:
             objective: (metric, "minimize" | "maximize"), or just the metric (minimised).
             sampler: "random", "sobol" or "grid", or with settings, e.g.
                 {"grid": {"shuffle": True, "points_per_continuous_parameter": 3}}.
-            scheduler: "fifo" (the default: trials run until their job completes them).
+            scheduler: when trials stop early. "fifo" (the default: trials run until their
+                job completes them), "median" (median stopping rule), "successive_halving"
+                (asynchronous successive halving, ASHA) or "hyperband" (asynchronous
+                Hyperband; see trial.bracket), optionally with settings, e.g.
+                {"hyperband": {"min_resource": 1, "reduction_factor": 3}} or
+                {"median": {"warmup_steps": 2, "n_startup_trials": 5}}. successive_halving and
+                hyperband need max_resource.
             max_trials: trials the study may create; it completes when that many finished.
             max_parallel_trials: trials open at once.
             lease_duration: seconds or timedelta a trial stays ACTIVE without report or

@@ -106,6 +106,12 @@ class Trial:
         return self._proto.max_resource
 
     @property
+    def bracket(self):
+        """The Hyperband bracket the server assigned when it created the trial (0 = the most
+        aggressive, stopping earliest); 0 for every other scheduler."""
+        return self._proto.bracket
+
+    @property
     def context(self):
         return list(self._proto.context)
 
