@@ -219,13 +219,22 @@ absl::StatusOr<std::pair<std::shared_ptr<StudyState>, int64_t>> Runtime::FindTri
   return std::make_pair(std::move(study), key.number);
 }
 
-// Looks up a trial under the study's lock: NOT_FOUND when the study was deleted or the number is
-// beyond the last trial.
-#define HYPERD_LOCKED_TRIAL(entry_var, study, number)                              \
-  if ((study).deleted) return reply(absl::NotFoundError("the study was deleted")); \
-  if ((number) >= static_cast<int64_t>((study).trials.size()))                     \
-    return reply(TrialNotFound((study).id(), (number)));                           \
-  TrialEntry& entry_var = (study).trials[(number)]
+absl::StatusOr<TrialEntry*> Runtime::LockedTrial(StudyState& study, int64_t number) {
+  if (study.deleted) return absl::NotFoundError("the study was deleted");
+  if (number >= static_cast<int64_t>(study.trials.size())) return TrialNotFound(study.id(), number);
+  return &study.trials[number];
+}
+
+absl::StatusOr<TrialEntry*> Runtime::WritableTrial(StudyState& study, int64_t number,
+                                                   absl::string_view client_id,
+                                                   bool allow_requested) {
+  ASSIGN_OR_RETURN(TrialEntry * entry, LockedTrial(study, number));
+  const Trial::State state = entry->header.state();
+  if (!IsOpen(state) && !(allow_requested && state == Trial::REQUESTED)) return NotOpen(*entry);
+  RETURN_IF_ERROR(CheckClient(*entry, client_id));
+  RETURN_IF_ERROR(CheckWritable());
+  return entry;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Studies
@@ -570,7 +579,7 @@ void Runtime::Suggest(const std::shared_ptr<StudyState>& study_ptr,
         }
         if (wanted > 0) {
           plan.emplace();
-          plan->observations = study.Observations();
+          if (study.sampler().ReadsHistory()) plan->observations = study.Observations();
           plan->input.space = &study.space();
           plan->input.goal = study.goal();
           plan->input.seed = study.record.study.spec().seed();
@@ -684,10 +693,8 @@ absl::StatusOr<Trial> Runtime::GetTrial(const hyperd::v1::GetTrialRequest& reque
   ASSIGN_OR_RETURN(auto found, FindTrial("name", request.name()));
   StudyState& study = *found.first;
   absl::MutexLock lock(&study.mu);
-  if (found.second >= static_cast<int64_t>(study.trials.size())) {
-    return TrialNotFound(study.id(), found.second);
-  }
-  return study.TrialToProto(study.trials[found.second]);
+  ASSIGN_OR_RETURN(TrialEntry * entry, LockedTrial(study, found.second));
+  return study.TrialToProto(*entry);
 }
 
 absl::StatusOr<hyperd::v1::ListTrialsResponse> Runtime::ListTrials(
@@ -731,10 +738,8 @@ absl::StatusOr<hyperd::v1::CheckTrialEarlyStoppingResponse> Runtime::CheckTrialE
   ASSIGN_OR_RETURN(auto found, FindTrial("name", request.name()));
   StudyState& study = *found.first;
   absl::MutexLock lock(&study.mu);
-  if (found.second >= static_cast<int64_t>(study.trials.size())) {
-    return TrialNotFound(study.id(), found.second);
-  }
-  const Trial& trial = study.trials[found.second].header;
+  ASSIGN_OR_RETURN(TrialEntry * entry, LockedTrial(study, found.second));
+  const Trial& trial = entry->header;
   hyperd::v1::CheckTrialEarlyStoppingResponse response;
   if (trial.state() == Trial::STOPPING) {
     response.set_should_stop(true);
@@ -781,10 +786,10 @@ void Runtime::ReportMeasurement(const hyperd::v1::ReportMeasurementRequest& requ
     return reply(s);
   }
   absl::MutexLock lock(&study.mu);
-  HYPERD_LOCKED_TRIAL(entry, study, found->second);
-  if (!IsOpen(entry.header.state())) return reply(NotOpen(entry));
-  if (absl::Status s = CheckClient(entry, request.client_id()); !s.ok()) return reply(s);
-  if (absl::Status s = CheckWritable(); !s.ok()) return reply(s);
+  absl::StatusOr<TrialEntry*> writable =
+      WritableTrial(study, found->second, request.client_id(), /*allow_requested=*/false);
+  if (!writable.ok()) return reply(writable.status());
+  TrialEntry& entry = **writable;
 
   const int64_t step = request.measurement().step();
   auto& measurements = entry.measurements;
@@ -841,10 +846,10 @@ void Runtime::Heartbeat(const hyperd::v1::HeartbeatRequest& request,
   if (!found.ok()) return reply(found.status());
   StudyState& study = *found->first;
   absl::MutexLock lock(&study.mu);
-  HYPERD_LOCKED_TRIAL(entry, study, found->second);
-  if (!IsOpen(entry.header.state())) return reply(NotOpen(entry));
-  if (absl::Status s = CheckClient(entry, request.client_id()); !s.ok()) return reply(s);
-  if (absl::Status s = CheckWritable(); !s.ok()) return reply(s);
+  absl::StatusOr<TrialEntry*> writable =
+      WritableTrial(study, found->second, request.client_id(), /*allow_requested=*/false);
+  if (!writable.ok()) return reply(writable.status());
+  TrialEntry& entry = **writable;
   RenewLease(study, entry);
   hyperd::v1::HeartbeatResponse response;
   *response.mutable_lease_expire_time() = entry.header.lease_expire_time();
@@ -861,12 +866,10 @@ void Runtime::MutateTrial(
   if (!found.ok()) return reply(found.status());
   StudyState& study = *found->first;
   absl::MutexLock lock(&study.mu);
-  HYPERD_LOCKED_TRIAL(entry, study, found->second);
-  const bool requested = entry.header.state() == Trial::REQUESTED;
-  if (!IsOpen(entry.header.state()) && !(allow_requested && requested))
-    return reply(NotOpen(entry));
-  if (absl::Status s = CheckClient(entry, client_id); !s.ok()) return reply(s);
-  if (absl::Status s = CheckWritable(); !s.ok()) return reply(s);
+  absl::StatusOr<TrialEntry*> writable =
+      WritableTrial(study, found->second, client_id, allow_requested);
+  if (!writable.ok()) return reply(writable.status());
+  TrialEntry& entry = **writable;
   storage::WriteBatch batch;
   if (absl::Status s = mutate(study, entry, batch); !s.ok()) return reply(s);
   CommitThenReply(std::move(batch), study.TrialToProto(entry), std::move(reply));

@@ -110,6 +110,16 @@ class Runtime {
   absl::StatusOr<std::pair<std::shared_ptr<StudyState>, int64_t>> FindTrial(absl::string_view field,
                                                                             absl::string_view name);
 
+  // A trial of `study` (locked by the caller): NOT_FOUND when the study was deleted or the number
+  // is past its last trial.
+  static absl::StatusOr<TrialEntry*> LockedTrial(StudyState& study, int64_t number)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(study.mu);
+  // The same, for a write: the trial must be open (or REQUESTED if allowed), held by `client_id`
+  // when one is given, and the server must accept writes.
+  absl::StatusOr<TrialEntry*> WritableTrial(StudyState& study, int64_t number,
+                                            absl::string_view client_id, bool allow_requested)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(study.mu);
+
   // Submits `batch` and calls `reply(value)` once it is durable, or with the commit's error.
   template <typename T>
   void CommitThenReply(storage::WriteBatch batch, T value, Reply<T> reply);

@@ -27,6 +27,8 @@ class GridSampler : public Sampler {
   GridSampler(GridEnumeration grid, bool shuffle);
 
   absl::string_view name() const override { return "grid"; }
+  // The grid position lives in the state, not in the history.
+  bool ReadsHistory() const override { return false; }
   absl::StatusOr<SamplerOutput> Suggest(const SamplerInput& input) const override;
 
   uint64_t size() const { return grid_.size(); }

@@ -25,6 +25,7 @@ class RandomSampler : public Sampler {
   explicit RandomSampler(SearchSpace space);
 
   absl::string_view name() const override { return "random"; }
+  bool ReadsHistory() const override { return false; }
   absl::StatusOr<SamplerOutput> Suggest(const SamplerInput& input) const override;
 
   // The unit-cube coordinates of point `index` (one per parameter). Exposed for tests.

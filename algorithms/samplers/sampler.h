@@ -35,7 +35,8 @@ struct SamplerInput {
   const SearchSpace* space = nullptr;
   Goal goal = Goal::kMinimize;
   uint64_t seed = 0;
-  // All trials of the study by increasing number, including pending ones.
+  // All trials of the study by increasing number, including pending ones (empty for samplers
+  // whose ReadsHistory() is false).
   const std::vector<TrialObservation>* trials = nullptr;
   // The state returned by the previous call ("" at the start of the study).
   std::string state;
@@ -58,6 +59,9 @@ class Sampler {
  public:
   virtual ~Sampler() = default;
   virtual absl::string_view name() const = 0;
+  // Whether Suggest reads `SamplerInput::trials`. When false the caller may pass an empty history
+  // and skip building it (an O(trials) copy per suggestion).
+  virtual bool ReadsHistory() const = 0;
   virtual absl::StatusOr<SamplerOutput> Suggest(const SamplerInput& input) const = 0;
 };
 

@@ -29,6 +29,7 @@ class SobolSampler : public Sampler {
   SobolSampler(SearchSpace space, bool scramble);
 
   absl::string_view name() const override { return "sobol"; }
+  bool ReadsHistory() const override { return false; }
   absl::StatusOr<SamplerOutput> Suggest(const SamplerInput& input) const override;
 
   // The unit-cube coordinates of point `index`. Exposed for tests.
