@@ -127,6 +127,7 @@ absl::Status Runtime::Load() {
       state->trials[m.trial_number].measurements.push_back(std::move(m.measurement));
     }
     ReplayScheduler(*state);
+    RestoreSamplerStatus(*state);
     for (TrialEntry& entry : state->trials) {
       if (!IsOpen(entry.header.state())) continue;
       RenewLease(*state, entry);
@@ -170,6 +171,22 @@ void Runtime::ReplayScheduler(StudyState& study) {
       study.scheduler->OnTrialEnd(entry.header.number(), *end);
     }
   }
+}
+
+void Runtime::RestoreSamplerStatus(StudyState& study) {
+  // The status line is not stored: asking the sampler for zero points recomputes it from the
+  // stored state, and changes nothing.
+  std::vector<algorithms::TrialObservation> observations;
+  if (study.sampler().ReadsHistory()) observations = study.Observations();
+  algorithms::SamplerInput input;
+  input.space = &study.space();
+  input.goal = study.goal();
+  input.seed = study.record.study.spec().seed();
+  input.trials = &observations;
+  input.state = study.record.sampler_state;
+  input.count = 0;
+  absl::StatusOr<algorithms::SamplerOutput> output = study.sampler().Suggest(input);
+  if (output.ok()) study.sampler_status = output->status;
 }
 
 absl::Status Runtime::CheckWritable() const {

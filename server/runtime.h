@@ -126,6 +126,8 @@ class Runtime {
   absl::Status CheckWritable() const;
   // Rebuilds a loaded study's scheduler state from its stored measurements.
   static void ReplayScheduler(StudyState& study) ABSL_EXCLUSIVE_LOCKS_REQUIRED(study.mu);
+  // Recomputes a loaded study's sampler_status (it is not stored).
+  static void RestoreSamplerStatus(StudyState& study) ABSL_EXCLUSIVE_LOCKS_REQUIRED(study.mu);
 
   // Runs the suggestion strand of `study` on the worker pool.
   void RunSuggestStrand(std::shared_ptr<StudyState> study);

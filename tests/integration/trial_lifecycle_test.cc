@@ -406,6 +406,9 @@ TEST_F(TrialLifecycleTest, SamplersContinueAfterARestartExactlyAsWithout) {
   server_.Restart();
   ASSERT_EQ(Suggest("x", 2, "restarted").trials_size(), 2);
   ASSERT_EQ(Suggest("w", 5, "uninterrupted").trials_size(), 5);
+  server_.Restart();  // the status line is recomputed from the stored sampler state
+  EXPECT_EQ(GetStudy("restarted").sampler_status(), GetStudy("uninterrupted").sampler_status());
+  EXPECT_THAT(GetStudy("restarted").sampler_status(), HasSubstr("5"));
   for (int i = 0; i < 5; ++i) {
     // Compare the parameters only: names, times and clients differ.
     const Trial a = Get("studies/restarted/trials/" + std::to_string(i));

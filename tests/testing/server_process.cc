@@ -165,7 +165,7 @@ absl::Status ServerProcess::Kill() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<int> ServerProcess::Terminate() {
+absl::Status ServerProcess::Terminate() {
   if (!running()) return absl::FailedPreconditionError("hyperd is not running; Start() it first");
   if (kill(pid_, SIGTERM) != 0) {
     return absl::InternalError(absl::StrCat("kill(", pid_, ", SIGTERM): ", std::strerror(errno)));
@@ -181,7 +181,11 @@ absl::StatusOr<int> ServerProcess::Terminate() {
     return absl::InternalError(
         absl::StrCat("hyperd ", DescribeWaitStatus(status), " after SIGTERM; log:\n", LogTail()));
   }
-  return WEXITSTATUS(status);
+  if (WEXITSTATUS(status) != 0) {
+    return absl::InternalError(absl::StrCat("hyperd exited with code ", WEXITSTATUS(status),
+                                            " after SIGTERM; log:\n", LogTail()));
+  }
+  return absl::OkStatus();
 }
 
 bool ServerProcess::WaitForExit(absl::Duration timeout, int* wait_status) {

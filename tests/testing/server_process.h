@@ -6,7 +6,7 @@
 //   ... connect to server.address() ...
 //   RETURN_IF_ERROR(server.Kill());           // SIGKILL, like a crash or an OOM kill
 //   RETURN_IF_ERROR(server.Start());          // same data dir; a new port (clients re-resolve)
-//   ASSIGN_OR_RETURN(int code, server.Terminate());  // SIGTERM: graceful, code should be 0
+//   RETURN_IF_ERROR(server.Terminate());      // SIGTERM: graceful, must exit 0
 //
 // The server always listens on 127.0.0.1:0 (a free port) and reports its ports through
 // --port-file, so a restart usually changes the gRPC port. Its stdout and stderr are appended to
@@ -67,9 +67,10 @@ class ServerProcess {
   absl::Status Start();
   // SIGKILL and reap. Fails if it is not running.
   absl::Status Kill();
-  // SIGTERM, then waits up to stop_timeout for the exit. Returns the exit code (a death by
-  // signal is an error). Fails if it is not running or does not exit in time (then it is killed).
-  absl::StatusOr<int> Terminate();
+  // SIGTERM, then waits up to stop_timeout for the exit. OK only for a clean exit with code 0;
+  // otherwise the error says how it ended and shows the end of the log. Fails if it is not
+  // running or does not exit in time (then it is killed).
+  absl::Status Terminate();
 
   bool running() const { return pid_ > 0; }
   pid_t pid() const { return pid_; }
