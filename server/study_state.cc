@@ -25,7 +25,7 @@ absl::StatusOr<std::unique_ptr<StudyState>> StudyState::Create(storage::StudyRec
   state->id_ = record.study_id;
   ASSIGN_OR_RETURN(state->space_, ToSearchSpace(spec.search_space()));
   ASSIGN_OR_RETURN(state->sampler_,
-                   algorithms::MakeSampler(ToSamplerConfig(spec.sampler()), state->space_));
+                   algorithms::MakeSampler(ToSamplerConfig(spec), state->space_));
   state->sampler_name_ = SamplerName(spec.sampler());
   state->objective_metric_ = spec.objective().metric();
   state->goal_ = ToGoal(spec.objective().goal());
@@ -110,6 +110,7 @@ Trial StudyState::TrialToProto(const TrialEntry& entry, bool with_measurements) 
 }
 
 std::vector<algorithms::TrialObservation> StudyState::Observations() const {
+  const bool with_measurements = sampler().ReadsMeasurements();
   std::vector<algorithms::TrialObservation> observations;
   observations.reserve(trials.size());
   for (const TrialEntry& t : trials) {
@@ -137,6 +138,13 @@ std::vector<algorithms::TrialObservation> StudyState::Observations() const {
     }
     if (t.header.has_objective_value()) o.objective = t.header.objective_value();
     o.context.assign(t.header.context().begin(), t.header.context().end());
+    if (with_measurements) {
+      o.measurements.reserve(t.measurements.size());
+      for (const hyperd::v1::Measurement& m : t.measurements) {
+        const auto value = m.metrics().find(objective_metric_);
+        if (value != m.metrics().end()) o.measurements.emplace_back(m.step(), value->second);
+      }
+    }
     observations.push_back(std::move(o));
   }
   return observations;

@@ -67,7 +67,7 @@ class StudyState {
   int CountOpenTrials() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
   int CountFinishedTrials() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
 
-  // What the samplers see of the study's trials.
+  // What the samplers see of the study's trials (with measurements for samplers that read them).
   std::vector<algorithms::TrialObservation> Observations() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
 
   // Whether `a` is a better objective value than `b` (non-finite values are worst).

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -29,6 +30,10 @@ struct TrialObservation {
   // them as the worst value, never as missing.
   std::optional<double> objective;
   std::vector<double> context;
+  // The trial's intermediate measurements as (step, objective value), by increasing step; filled
+  // only for samplers whose ReadsMeasurements() is true (multi-fidelity models such as BOHB, and
+  // TPE's ranking of pruned trials by how far they got).
+  std::vector<std::pair<int64_t, double>> measurements;
 };
 
 struct SamplerInput {
@@ -62,6 +67,8 @@ class Sampler {
   // Whether Suggest reads `SamplerInput::trials`. When false the caller may pass an empty history
   // and skip building it (an O(trials) copy per suggestion).
   virtual bool ReadsHistory() const = 0;
+  // Whether Suggest reads `TrialObservation::measurements` (implies ReadsHistory()).
+  virtual bool ReadsMeasurements() const { return false; }
   virtual absl::StatusOr<SamplerOutput> Suggest(const SamplerInput& input) const = 0;
 };
 
