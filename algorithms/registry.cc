@@ -68,6 +68,21 @@ absl::StatusOr<std::unique_ptr<Sampler>> Make(const GridSamplerConfig& config,
   return std::make_unique<GridSampler>(std::move(grid), config.shuffle);
 }
 
+absl::StatusOr<std::unique_ptr<Sampler>> Make(const GpSamplerConfig& config,
+                                              const SearchSpace& space) {
+  return MakeGpSampler(config, space);
+}
+
+absl::StatusOr<std::unique_ptr<Sampler>> Make(const TpeSamplerConfig& config,
+                                              const SearchSpace& space) {
+  return MakeTpeSampler(config, space);
+}
+
+absl::StatusOr<std::unique_ptr<Sampler>> Make(const BohbSamplerConfig& config,
+                                              const SearchSpace& space) {
+  return MakeBohbSampler(config, space);
+}
+
 // Schedulers ---------------------------------------------------------------------------------
 
 constexpr int kMinReductionFactor = 2;

@@ -7,7 +7,10 @@
 #include <variant>
 
 #include "absl/status/statusor.h"
+#include "algorithms/samplers/bohb/bohb_sampler.h"
+#include "algorithms/samplers/gp/gp_sampler.h"
 #include "algorithms/samplers/sampler.h"
+#include "algorithms/samplers/tpe/tpe_sampler.h"
 #include "algorithms/schedulers/scheduler.h"
 #include "algorithms/space/search_space.h"
 
@@ -25,7 +28,9 @@ struct GridSamplerConfig {
   int points_per_continuous_parameter = 5;
 };
 
-using SamplerConfig = std::variant<RandomSamplerConfig, SobolSamplerConfig, GridSamplerConfig>;
+// GpSamplerConfig, TpeSamplerConfig and BohbSamplerConfig are declared with their samplers.
+using SamplerConfig = std::variant<RandomSamplerConfig, SobolSamplerConfig, GridSamplerConfig,
+                                   GpSamplerConfig, TpeSamplerConfig, BohbSamplerConfig>;
 
 // A sampler for a validated space, or INVALID_ARGUMENT whose message starts with the settings'
 // field path ("sampler.grid.points_per_continuous_parameter: ...") when the settings are out of
@@ -34,7 +39,8 @@ using SamplerConfig = std::variant<RandomSamplerConfig, SobolSamplerConfig, Grid
 // to the space, as from ValidateSearchSpace). The sampler keeps its own copy of the space.
 //
 // Names and limits: "random"; "sobol" (at most SobolSequence::kMaxDimensions = 1111 parameters);
-// "grid" (at most GridSampler::kMaxPoints = 10^6 points).
+// "grid" (at most GridSampler::kMaxPoints = 10^6 points); "gp" (no conditional parameters);
+// "tpe"; "bohb" (budgets from the hyperband settings in its config).
 absl::StatusOr<std::unique_ptr<Sampler>> MakeSampler(const SamplerConfig& config,
                                                      const SearchSpace& space);
 

@@ -70,6 +70,52 @@ void NormalizeScheduler(hyperd::v1::SchedulerSpec& scheduler) {
   }
 }
 
+// Spells the sampler's defaults out (as NormalizeScheduler does). Explicit values are left for
+// MakeSampler to validate.
+void NormalizeSampler(hyperd::v1::SamplerSpec& sampler, int parameter_count) {
+  switch (sampler.algorithm_case()) {
+    case hyperd::v1::SamplerSpec::kGrid:
+      if (sampler.grid().points_per_continuous_parameter() == 0) {
+        sampler.mutable_grid()->set_points_per_continuous_parameter(5);
+      }
+      break;
+    case hyperd::v1::SamplerSpec::kGp: {
+      hyperd::v1::GpSampler& gp = *sampler.mutable_gp();
+      if (gp.acquisition() == hyperd::v1::GpSampler::ACQUISITION_UNSPECIFIED) {
+        gp.set_acquisition(hyperd::v1::GpSampler::LOG_EXPECTED_IMPROVEMENT);
+      }
+      if (gp.ucb_beta() == 0) gp.set_ucb_beta(1.8);
+      if (gp.n_startup_trials() == 0) gp.set_n_startup_trials(10);
+      break;
+    }
+    case hyperd::v1::SamplerSpec::kTpe: {
+      hyperd::v1::TpeSampler& tpe = *sampler.mutable_tpe();
+      if (tpe.n_startup_trials() == 0) tpe.set_n_startup_trials(10);
+      if (tpe.n_ei_candidates() == 0) tpe.set_n_ei_candidates(24);
+      if (!tpe.has_multivariate()) tpe.set_multivariate(false);
+      if (!tpe.has_constant_liar()) tpe.set_constant_liar(true);
+      if (tpe.prior_weight() == 0) tpe.set_prior_weight(1.0);
+      break;
+    }
+    case hyperd::v1::SamplerSpec::kBohb: {
+      hyperd::v1::BohbSampler& bohb = *sampler.mutable_bohb();
+      if (bohb.top_n_percent() == 0) bohb.set_top_n_percent(15);
+      if (bohb.num_samples() == 0) bohb.set_num_samples(64);
+      if (!bohb.has_random_fraction()) bohb.set_random_fraction(1.0 / 3);
+      if (bohb.bandwidth_factor() == 0) bohb.set_bandwidth_factor(3);
+      if (bohb.min_bandwidth() == 0) bohb.set_min_bandwidth(1e-3);
+      if (bohb.min_points_in_model() == 0) bohb.set_min_points_in_model(parameter_count + 1);
+      break;
+    }
+    case hyperd::v1::SamplerSpec::kRandom:
+    case hyperd::v1::SamplerSpec::kSobol:
+      break;
+    case hyperd::v1::SamplerSpec::ALGORITHM_NOT_SET:
+      sampler.mutable_random();
+      break;
+  }
+}
+
 }  // namespace
 
 std::string StudyName(absl::string_view study_id) { return absl::StrCat(kStudiesPrefix, study_id); }
@@ -191,14 +237,7 @@ absl::StatusOr<hyperd::v1::Study> NormalizeNewStudy(absl::string_view study_id,
   if (!hyperd::v1::Objective::Goal_IsValid(spec.objective().goal())) {
     return Invalid("study.spec.objective.goal", "must be MINIMIZE or MAXIMIZE");
   }
-  if (spec.sampler().algorithm_case() == hyperd::v1::SamplerSpec::ALGORITHM_NOT_SET) {
-    spec.mutable_sampler()->mutable_random();
-  }
-  if (spec.sampler().has_grid() && spec.sampler().grid().points_per_continuous_parameter() == 0) {
-    spec.mutable_sampler()->mutable_grid()->set_points_per_continuous_parameter(5);
-  }
-  RETURN_IF_ERROR(WithFieldPrefix(
-      "study.spec.", algorithms::MakeSampler(ToSamplerConfig(spec.sampler()), space).status()));
+  NormalizeSampler(*spec.mutable_sampler(), static_cast<int>(space.parameters.size()));
   NormalizeScheduler(*spec.mutable_scheduler());
   if (spec.resource().max_resource() < 0) {
     return Invalid(
@@ -218,6 +257,14 @@ absl::StatusOr<hyperd::v1::Study> NormalizeNewStudy(absl::string_view study_id,
   if (spec.seed() == 0) spec.set_seed(seed_if_unset);
   RETURN_IF_ERROR(
       WithFieldPrefix("study.spec.", algorithms::MakeScheduler(ToSchedulerConfig(spec)).status()));
+  // After the scheduler: BOHB's budgets come from it.
+  if (spec.sampler().has_bohb() && !spec.scheduler().has_hyperband()) {
+    return Invalid("study.spec.sampler.bohb",
+                   "needs scheduler.hyperband (BOHB models each hyperband rung as a budget); set "
+                   "scheduler.hyperband or choose another sampler, e.g. tpe");
+  }
+  RETURN_IF_ERROR(WithFieldPrefix(
+      "study.spec.", algorithms::MakeSampler(ToSamplerConfig(spec), space).status()));
 
   RETURN_IF_ERROR(ValidateLimits("study.limits", study.limits()));
   if (!study.limits().has_lease_duration()) {

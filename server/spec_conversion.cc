@@ -54,7 +54,8 @@ absl::StatusOr<algorithms::SearchSpace> ToSearchSpace(const hyperd::v1::SearchSp
   return space;
 }
 
-algorithms::SamplerConfig ToSamplerConfig(const hyperd::v1::SamplerSpec& proto) {
+algorithms::SamplerConfig ToSamplerConfig(const hyperd::v1::StudySpec& spec) {
+  const hyperd::v1::SamplerSpec& proto = spec.sampler();
   switch (proto.algorithm_case()) {
     case hyperd::v1::SamplerSpec::kSobol:
       return algorithms::SobolSamplerConfig{!proto.sobol().disable_scrambling()};
@@ -63,6 +64,43 @@ algorithms::SamplerConfig ToSamplerConfig(const hyperd::v1::SamplerSpec& proto) 
       grid.shuffle = proto.grid().shuffle();
       grid.points_per_continuous_parameter = proto.grid().points_per_continuous_parameter();
       return grid;
+    }
+    case hyperd::v1::SamplerSpec::kGp: {
+      // Unset settings were filled with their defaults by NormalizeSampler.
+      const hyperd::v1::GpSampler& gp = proto.gp();
+      algorithms::GpSamplerConfig config;
+      config.acquisition = gp.acquisition() == hyperd::v1::GpSampler::UPPER_CONFIDENCE_BOUND
+                               ? algorithms::GpSamplerConfig::Acquisition::kUpperConfidenceBound
+                               : algorithms::GpSamplerConfig::Acquisition::kLogExpectedImprovement;
+      config.ucb_beta = gp.ucb_beta();
+      config.n_startup_trials = gp.n_startup_trials();
+      config.deterministic_objective = gp.deterministic_objective();
+      return config;
+    }
+    case hyperd::v1::SamplerSpec::kTpe: {
+      const hyperd::v1::TpeSampler& tpe = proto.tpe();
+      algorithms::TpeSamplerConfig config;
+      config.n_startup_trials = tpe.n_startup_trials();
+      config.n_ei_candidates = tpe.n_ei_candidates();
+      config.multivariate = tpe.multivariate();
+      config.constant_liar = tpe.constant_liar();
+      config.prior_weight = tpe.prior_weight();
+      return config;
+    }
+    case hyperd::v1::SamplerSpec::kBohb: {
+      const hyperd::v1::BohbSampler& bohb = proto.bohb();
+      algorithms::BohbSamplerConfig config;
+      config.top_n_percent = bohb.top_n_percent();
+      config.num_samples = bohb.num_samples();
+      config.random_fraction = bohb.random_fraction();
+      config.bandwidth_factor = bohb.bandwidth_factor();
+      config.min_bandwidth = bohb.min_bandwidth();
+      config.min_points_in_model = bohb.min_points_in_model();
+      // The budgets are the hyperband rungs (BOHB is valid only with scheduler.hyperband).
+      config.min_resource = spec.scheduler().hyperband().min_resource();
+      config.max_resource = spec.resource().max_resource();
+      config.reduction_factor = spec.scheduler().hyperband().reduction_factor();
+      return config;
     }
     case hyperd::v1::SamplerSpec::kRandom:
     case hyperd::v1::SamplerSpec::ALGORITHM_NOT_SET:
@@ -77,6 +115,12 @@ std::string SamplerName(const hyperd::v1::SamplerSpec& proto) {
       return "sobol";
     case hyperd::v1::SamplerSpec::kGrid:
       return "grid";
+    case hyperd::v1::SamplerSpec::kGp:
+      return "gp";
+    case hyperd::v1::SamplerSpec::kTpe:
+      return "tpe";
+    case hyperd::v1::SamplerSpec::kBohb:
+      return "bohb";
     case hyperd::v1::SamplerSpec::kRandom:
     case hyperd::v1::SamplerSpec::ALGORITHM_NOT_SET:
       break;

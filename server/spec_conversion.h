@@ -18,10 +18,11 @@ namespace hyperd::server {
 // when a parameter has no kind; the space's own rules are checked by ValidateSearchSpace.
 absl::StatusOr<algorithms::SearchSpace> ToSearchSpace(const hyperd::v1::SearchSpace& proto);
 
-// The spec must have a sampler set (NormalizeStudy fills the default).
-algorithms::SamplerConfig ToSamplerConfig(const hyperd::v1::SamplerSpec& proto);
+// The spec must be normalised (NormalizeNewStudy): a sampler set, its defaults spelled out, and
+// for bohb a hyperband scheduler (whose rungs are BOHB's budgets).
+algorithms::SamplerConfig ToSamplerConfig(const hyperd::v1::StudySpec& spec);
 
-// "random", "sobol", "grid": the sampler's name in metrics, logs and trial origins.
+// "random", "sobol", "grid", "gp", "tpe", "bohb": the sampler's name in metrics, logs and trial origins.
 std::string SamplerName(const hyperd::v1::SamplerSpec& proto);
 
 // The spec must be normalised (NormalizeNewStudy): defaults spelled out, seed set.

@@ -95,8 +95,12 @@ class Study:
             study_id: 1-63 characters: lowercase letters, digits, '-', '_', '.'.
             parameters: list of hyperd.Float / hyperd.Int / hyperd.Categorical.
             objective: (metric, "minimize" | "maximize"), or just the metric (minimised).
-            sampler: "random", "sobol" or "grid", or with settings, e.g.
-                {"grid": {"shuffle": True, "points_per_continuous_parameter": 3}}.
+            sampler: "random", "sobol", "grid", "gp" (Gaussian-process Bayesian
+                optimisation), "tpe" (Tree-structured Parzen Estimator) or "bohb" (with
+                scheduler "hyperband"), or with settings, e.g.
+                {"grid": {"shuffle": True, "points_per_continuous_parameter": 3}},
+                {"gp": {"acquisition": "UPPER_CONFIDENCE_BOUND"}} or
+                {"tpe": {"multivariate": True}}.
             scheduler: when trials stop early. "fifo" (the default: trials run until their
                 job completes them), "median" (median stopping rule), "successive_halving"
                 (asynchronous successive halving, ASHA) or "hyperband" (asynchronous
