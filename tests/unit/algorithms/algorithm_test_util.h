@@ -55,12 +55,14 @@ MATCHER_P2(IsInvalidArgumentAt, path, fragment, "") {
          absl::StrContains(arg.message(), fragment);
 }
 
-// One Suggest call that must succeed.
-inline SamplerOutput SuggestOk(const Sampler& sampler, const SearchSpace& space, uint64_t seed,
-                               const std::string& state, int count) {
-  std::vector<TrialObservation> trials;
+// One Suggest call with a history that must succeed.
+inline SamplerOutput SuggestWithHistory(const Sampler& sampler, const SearchSpace& space,
+                                        const std::vector<TrialObservation>& trials,
+                                        const std::string& state, int count, uint64_t seed,
+                                        Goal goal = Goal::kMinimize) {
   SamplerInput input;
   input.space = &space;
+  input.goal = goal;
   input.seed = seed;
   input.trials = &trials;
   input.state = state;
@@ -68,6 +70,12 @@ inline SamplerOutput SuggestOk(const Sampler& sampler, const SearchSpace& space,
   absl::StatusOr<SamplerOutput> output = sampler.Suggest(input);
   EXPECT_TRUE(output.ok()) << output.status();
   return output.ok() ? *std::move(output) : SamplerOutput{};
+}
+
+// One Suggest call without history that must succeed.
+inline SamplerOutput SuggestOk(const Sampler& sampler, const SearchSpace& space, uint64_t seed,
+                               const std::string& state, int count) {
+  return SuggestWithHistory(sampler, space, {}, state, count, seed);
 }
 
 // The first n suggestions of a study, asked for in batches of `batch`.

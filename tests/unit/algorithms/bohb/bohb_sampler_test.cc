@@ -51,16 +51,8 @@ struct Result {
 Result Ask(const Sampler& sampler, const SearchSpace& space,
            const std::vector<TrialObservation>& trials, uint64_t seed, int count,
            const std::string& state = "") {
-  SamplerInput input;
-  input.space = &space;
-  input.seed = seed;
-  input.trials = &trials;
-  input.state = state;
-  input.count = count;
-  absl::StatusOr<SamplerOutput> output = sampler.Suggest(input);
-  EXPECT_TRUE(output.ok()) << output.status();
-  if (!output.ok()) return {};
-  return {output->suggestions, output->state, output->status};
+  SamplerOutput output = testing::SuggestWithHistory(sampler, space, trials, state, count, seed);
+  return {output.suggestions, output.state, output.status};
 }
 
 // A trial at x with loss (x - 0.3)^2 + 1/step reported at `steps`; SUCCEEDED when it reaches 81.

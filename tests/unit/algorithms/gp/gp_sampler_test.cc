@@ -57,16 +57,7 @@ std::unique_ptr<Sampler> MakeOk(const GpSamplerConfig& config, const SearchSpace
 SamplerOutput SuggestOk(const Sampler& sampler, const SearchSpace& space,
                         const std::vector<TrialObservation>& trials, const std::string& state,
                         int count, uint64_t seed = 7, Goal goal = Goal::kMinimize) {
-  SamplerInput input;
-  input.space = &space;
-  input.goal = goal;
-  input.seed = seed;
-  input.trials = &trials;
-  input.state = state;
-  input.count = count;
-  absl::StatusOr<SamplerOutput> output = sampler.Suggest(input);
-  EXPECT_TRUE(output.ok()) << output.status();
-  return output.ok() ? *std::move(output) : SamplerOutput{};
+  return testing::SuggestWithHistory(sampler, space, trials, state, count, seed, goal);
 }
 
 TrialObservation Trial(int64_t number, Assignment parameters, Outcome outcome,
