@@ -1,0 +1,66 @@
+// EXP3 and EXP3.S (Auer, Cesa-Bianchi, Freund & Schapire 2002; specs/bandits.md §3.1):
+//   p_i = (1 - gamma) w_i / sum_j w_j + gamma / K,   I ~ p,   x_I = r / p_I (the stored p_I),
+//   EXP3:   log w_I += gamma x_I / K                      (log space: O(1) per update)
+//   EXP3.S: w_i <- w_i exp(gamma x_i / K) + (e alpha / K) sum_j w_j   for every arm
+// EXP3.S keeps w_i = v_i + o with one shared offset o, so its fixed share is O(1) per update too;
+// the weights are renormalised (O(K)) when their sum passes 1e250, every few hundred rounds.
+// With gamma derived and the horizon unknown, the doubling trick restarts the weights whenever
+// the epoch (the smallest k with 2^k >= rewards applied + 1) changes; the reward that starts an
+// epoch is applied to the fresh weights with the new gamma.
+#ifndef HYPERD_ALGORITHMS_SAMPLERS_BANDIT_EXP3_POLICY_H_
+#define HYPERD_ALGORITHMS_SAMPLERS_BANDIT_EXP3_POLICY_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "algorithms/samplers/bandit/bandit_policy.h"
+
+namespace hyperd::algorithms {
+
+class Exp3Policy final : public BanditPolicy {
+ public:
+  // Requires settings that passed ValidateBanditConfig.
+  Exp3Policy(const Exp3Settings& settings, int arm_count);
+
+  absl::string_view name() const override { return "exp3"; }
+  int arm_count() const override { return arm_count_; }
+  int context_dimension() const override { return 0; }
+  int64_t rewards_applied() const override { return rewards_applied_; }
+
+  absl::StatusOr<BanditDecision> Select(absl::Span<const int64_t> pending,
+                                        absl::Span<const double> context,
+                                        uint64_t decision_seed) const override;
+  absl::Status Update(int arm, double reward, double probability, absl::Span<const double> context,
+                      uint64_t decision_seed) override;
+  std::vector<ArmSummary> Summary() const override;
+  std::string SerializeState() const override;
+  absl::Status RestoreState(absl::string_view state) override;
+
+  // The gamma of the current epoch.
+  double gamma() const;
+  // The sampling distribution of the next decision.
+  std::vector<double> Probabilities() const;
+
+ private:
+  void ResetWeights();
+  static int EpochOf(int64_t rewards_applied);
+
+  int arm_count_;
+  Exp3Settings settings_;
+  double share_;   // EXP3.S alpha; 0 for plain EXP3
+  bool doubling_;  // gamma derived with an unknown horizon
+  std::string signature_;
+  int epoch_ = 0;
+  std::vector<double> log_weights_;    // plain EXP3
+  std::vector<double> share_weights_;  // EXP3.S: w_i = share_weights_[i] + share_offset_
+  double share_offset_ = 0;
+  double share_total_ = 0;  // sum_i w_i
+  std::vector<int64_t> pulls_;
+  std::vector<double> reward_sums_;
+  int64_t rewards_applied_ = 0;
+};
+
+}  // namespace hyperd::algorithms
+
+#endif  // HYPERD_ALGORITHMS_SAMPLERS_BANDIT_EXP3_POLICY_H_
