@@ -104,7 +104,11 @@ void NormalizeSampler(hyperd::v1::SamplerSpec& sampler, int parameter_count) {
       if (!bohb.has_random_fraction()) bohb.set_random_fraction(1.0 / 3);
       if (bohb.bandwidth_factor() == 0) bohb.set_bandwidth_factor(3);
       if (bohb.min_bandwidth() == 0) bohb.set_min_bandwidth(1e-3);
-      if (bohb.min_points_in_model() == 0) bohb.set_min_points_in_model(parameter_count + 1);
+      // Fewer than parameters + 1 points cannot make a model: smaller values are raised (as in
+      // HpBandSter), and the stored spec shows the value that applies.
+      if (bohb.min_points_in_model() >= 0 && bohb.min_points_in_model() < parameter_count + 1) {
+        bohb.set_min_points_in_model(parameter_count + 1);
+      }
       break;
     }
     case hyperd::v1::SamplerSpec::kRandom:

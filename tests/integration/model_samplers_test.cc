@@ -151,6 +151,10 @@ TEST_F(ModelSamplersTest, DefaultsAreSpelledOutInTheStoredSpec) {
   EXPECT_EQ(bohb.spec().sampler().bohb().min_points_in_model(), 5);  // parameters + 1
   // Get-or-create with the defaults left unset finds the same study.
   EXPECT_TRUE(Create("gp", "gp {}").ok());
+  // A model needs parameters + 1 points: a smaller setting is stored raised.
+  v1::Study raised;
+  ASSERT_TRUE(Create("bohb2", "bohb { min_points_in_model: 2 }", "hyperband {}", 27, &raised).ok());
+  EXPECT_EQ(raised.spec().sampler().bohb().min_points_in_model(), 5);
 }
 
 TEST_F(ModelSamplersTest, BadSettingsAreRefusedWithTheirFieldPath) {
