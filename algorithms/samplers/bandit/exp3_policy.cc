@@ -16,7 +16,6 @@ namespace {
 
 constexpr double kE = 2.718281828459045;
 constexpr double kRenormaliseAbove = 1e250;
-constexpr int64_t kMaxCount = std::numeric_limits<int64_t>::max() / 2;
 
 }  // namespace
 
@@ -30,8 +29,7 @@ Exp3Policy::Exp3Policy(const Exp3Settings& settings, int arm_count)
       signature_(absl::StrCat("exp3 arms=", arm_count, " gamma=", EncodeStateDouble(settings.gamma),
                               " horizon=", settings.horizon, " share=", EncodeStateDouble(share_),
                               " switches=", settings.switches)),
-      pulls_(arm_count, 0),
-      reward_sums_(arm_count, 0.0) {
+      tally_(arm_count) {
   ResetWeights();
 }
 
@@ -101,7 +99,7 @@ absl::StatusOr<BanditDecision> Exp3Policy::Select(absl::Span<const int64_t> pend
 absl::Status Exp3Policy::Update(int arm, double reward, double probability,
                                 absl::Span<const double> /*context*/, uint64_t /*decision_seed*/) {
   RETURN_IF_ERROR(CheckFeedback(arm, reward, probability, arm_count_));
-  const int next_epoch = doubling_ ? EpochOf(rewards_applied_ + 1) : 0;
+  const int next_epoch = doubling_ ? EpochOf(tally_.rewards() + 1) : 0;
   // gamma only shrinks, so every probability Select gave is >= gamma / K of the weights updated.
   const int saved_epoch = epoch_;
   epoch_ = next_epoch;
@@ -133,23 +131,19 @@ absl::Status Exp3Policy::Update(int arm, double reward, double probability,
   } else {
     log_weights_[arm] += step;
   }
-  ++pulls_[arm];
-  reward_sums_[arm] += reward;
-  ++rewards_applied_;
+  tally_.Record(arm, reward);
   return absl::OkStatus();
 }
 
 std::vector<ArmSummary> Exp3Policy::Summary() const {
-  return SummariesWithProbabilities(pulls_, reward_sums_, Probabilities());
+  const std::vector<double> probabilities = Probabilities();
+  return tally_.Summaries(&probabilities);
 }
 
 std::string Exp3Policy::SerializeState() const {
   StateWriter writer;
   WriteStateHeader(signature_, &writer);
-  writer.Field("pulls");
-  writer.Ints(pulls_);
-  writer.Field("reward_sums");
-  writer.Doubles(reward_sums_);
+  tally_.Write(&writer);
   writer.Field("epoch");
   writer.Int(epoch_);
   if (share_ > 0) {
@@ -169,15 +163,9 @@ std::string Exp3Policy::SerializeState() const {
 absl::Status Exp3Policy::RestoreState(absl::string_view state) {
   StateReader reader(state);
   RETURN_IF_ERROR(ReadStateHeader(signature_, &reader));
-  std::vector<int64_t> pulls;
-  RETURN_IF_ERROR(reader.Ints("pulls", arm_count_, 0, kMaxCount, &pulls));
-  int64_t rewards = 0;
-  for (int64_t p : pulls) rewards += p;
-  std::vector<double> reward_sums;
-  RETURN_IF_ERROR(
-      reader.Doubles("reward_sums", arm_count_, 0, static_cast<double>(kMaxCount), &reward_sums));
+  ASSIGN_OR_RETURN(ArmTally tally, ArmTally::Read(&reader, arm_count_));
   RETURN_IF_ERROR(reader.Field("epoch"));
-  const int expected_epoch = doubling_ ? EpochOf(rewards) : 0;
+  const int expected_epoch = doubling_ ? EpochOf(tally.rewards()) : 0;
   ASSIGN_OR_RETURN(const int64_t epoch, reader.Int("epoch", expected_epoch, expected_epoch));
   double offset = 0;
   double total = 0;
@@ -192,9 +180,7 @@ absl::Status Exp3Policy::RestoreState(absl::string_view state) {
     RETURN_IF_ERROR(reader.Doubles("log_weights", arm_count_, -1e300, 1e300, &weights));
   }
   RETURN_IF_ERROR(reader.Finish());
-  pulls_ = std::move(pulls);
-  reward_sums_ = std::move(reward_sums);
-  rewards_applied_ = rewards;
+  tally_ = std::move(tally);
   epoch_ = static_cast<int>(epoch);
   if (share_ > 0) {
     share_offset_ = offset;

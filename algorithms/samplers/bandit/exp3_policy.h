@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "algorithms/samplers/bandit/arm_tally.h"
 #include "algorithms/samplers/bandit/bandit_policy.h"
 
 namespace hyperd::algorithms {
@@ -26,7 +27,7 @@ class Exp3Policy final : public BanditPolicy {
   absl::string_view name() const override { return "exp3"; }
   int arm_count() const override { return arm_count_; }
   int context_dimension() const override { return 0; }
-  int64_t rewards_applied() const override { return rewards_applied_; }
+  int64_t rewards_applied() const override { return tally_.rewards(); }
 
   absl::StatusOr<BanditDecision> Select(absl::Span<const int64_t> pending,
                                         absl::Span<const double> context,
@@ -56,9 +57,7 @@ class Exp3Policy final : public BanditPolicy {
   std::vector<double> share_weights_;  // EXP3.S: w_i = share_weights_[i] + share_offset_
   double share_offset_ = 0;
   double share_total_ = 0;  // sum_i w_i
-  std::vector<int64_t> pulls_;
-  std::vector<double> reward_sums_;
-  int64_t rewards_applied_ = 0;
+  ArmTally tally_;
 };
 
 }  // namespace hyperd::algorithms

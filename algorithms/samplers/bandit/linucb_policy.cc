@@ -20,7 +20,6 @@ using ConstMatrixMap = Eigen::Map<const Eigen::MatrixXd>;
 using VectorMap = Eigen::Map<Eigen::VectorXd>;
 using ConstVectorMap = Eigen::Map<const Eigen::VectorXd>;
 
-constexpr int64_t kMaxCount = std::numeric_limits<int64_t>::max() / 2;
 constexpr double kMaxEntry = 1e300;
 
 absl::string_view TargetName(LinUcbTarget target) {
@@ -43,8 +42,7 @@ LinUcbPolicy::LinUcbPolicy(const LinUcbSettings& settings, int arm_count)
       b_(static_cast<size_t>(arm_count) * dimension_, 0.0),
       theta_(static_cast<size_t>(arm_count) * dimension_, 0.0),
       updates_since_refresh_(arm_count, 0),
-      pulls_(arm_count, 0),
-      reward_sums_(arm_count, 0.0) {
+      tally_(arm_count) {
   for (int arm = 0; arm < arm_count_; ++arm) {
     MatrixMap(Matrix(a_, arm), dimension_, dimension_).diagonal().setConstant(settings_.ridge);
     MatrixMap(Matrix(a_inverse_, arm), dimension_, dimension_)
@@ -121,29 +119,16 @@ absl::Status LinUcbPolicy::Update(int arm, double reward, double probability,
   const double target = settings_.target == LinUcbTarget::kNegativeLoss ? reward - 1 : reward;
   b += target * x;
   theta.noalias() = inverse * b;
-  ++pulls_[arm];
-  reward_sums_[arm] += reward;
-  ++rewards_applied_;
+  tally_.Record(arm, reward);
   return absl::OkStatus();
 }
 
-std::vector<ArmSummary> LinUcbPolicy::Summary() const {
-  std::vector<ArmSummary> summaries;
-  summaries.reserve(arm_count_);
-  for (int i = 0; i < arm_count_; ++i) {
-    summaries.push_back(
-        HoeffdingSummary(pulls_[i], static_cast<double>(pulls_[i]), reward_sums_[i]));
-  }
-  return summaries;
-}
+std::vector<ArmSummary> LinUcbPolicy::Summary() const { return tally_.Summaries(); }
 
 std::string LinUcbPolicy::SerializeState() const {
   StateWriter writer;
   WriteStateHeader(signature_, &writer);
-  writer.Field("pulls");
-  writer.Ints(pulls_);
-  writer.Field("reward_sums");
-  writer.Doubles(reward_sums_);
+  tally_.Write(&writer);
   writer.Field("updates_since_refresh");
   writer.Ints(updates_since_refresh_);
   writer.Field("a");
@@ -160,11 +145,7 @@ std::string LinUcbPolicy::SerializeState() const {
 absl::Status LinUcbPolicy::RestoreState(absl::string_view state) {
   StateReader reader(state);
   RETURN_IF_ERROR(ReadStateHeader(signature_, &reader));
-  std::vector<int64_t> pulls;
-  RETURN_IF_ERROR(reader.Ints("pulls", arm_count_, 0, kMaxCount, &pulls));
-  std::vector<double> reward_sums;
-  RETURN_IF_ERROR(
-      reader.Doubles("reward_sums", arm_count_, 0, static_cast<double>(kMaxCount), &reward_sums));
+  ASSIGN_OR_RETURN(ArmTally tally, ArmTally::Read(&reader, arm_count_));
   std::vector<int64_t> since_refresh;
   RETURN_IF_ERROR(reader.Ints("updates_since_refresh", arm_count_, 0,
                               settings_.refresh_interval - 1, &since_refresh));
@@ -179,16 +160,12 @@ absl::Status LinUcbPolicy::RestoreState(absl::string_view state) {
   RETURN_IF_ERROR(reader.Doubles("b", vector_size, -kMaxEntry, kMaxEntry, &b));
   RETURN_IF_ERROR(reader.Doubles("theta", vector_size, -kMaxEntry, kMaxEntry, &theta));
   RETURN_IF_ERROR(reader.Finish());
-  int64_t rewards = 0;
-  for (int64_t p : pulls) rewards += p;
-  pulls_ = std::move(pulls);
-  reward_sums_ = std::move(reward_sums);
+  tally_ = std::move(tally);
   updates_since_refresh_ = std::move(since_refresh);
   a_ = std::move(a);
   a_inverse_ = std::move(inverse);
   b_ = std::move(b);
   theta_ = std::move(theta);
-  rewards_applied_ = rewards;
   return absl::OkStatus();
 }
 

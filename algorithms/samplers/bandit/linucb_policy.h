@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "algorithms/samplers/bandit/arm_tally.h"
 #include "algorithms/samplers/bandit/bandit_policy.h"
 
 namespace hyperd::algorithms {
@@ -28,7 +29,7 @@ class LinUcbPolicy final : public BanditPolicy {
   absl::string_view name() const override { return "linucb"; }
   int arm_count() const override { return arm_count_; }
   int context_dimension() const override { return dimension_; }
-  int64_t rewards_applied() const override { return rewards_applied_; }
+  int64_t rewards_applied() const override { return tally_.rewards(); }
 
   absl::StatusOr<BanditDecision> Select(absl::Span<const int64_t> pending,
                                         absl::Span<const double> context,
@@ -62,9 +63,7 @@ class LinUcbPolicy final : public BanditPolicy {
   std::vector<double> b_;          // K blocks of d
   std::vector<double> theta_;      // K blocks of d
   std::vector<int64_t> updates_since_refresh_;
-  std::vector<int64_t> pulls_;
-  std::vector<double> reward_sums_;
-  int64_t rewards_applied_ = 0;
+  ArmTally tally_;
 };
 
 }  // namespace hyperd::algorithms

@@ -100,17 +100,4 @@ ArmSummary HoeffdingSummary(int64_t pulls, double count, double sum) {
   return summary;
 }
 
-std::vector<ArmSummary> SummariesWithProbabilities(const std::vector<int64_t>& pulls,
-                                                   const std::vector<double>& reward_sums,
-                                                   const std::vector<double>& probabilities) {
-  std::vector<ArmSummary> summaries;
-  summaries.reserve(pulls.size());
-  for (size_t i = 0; i < pulls.size(); ++i) {
-    summaries.push_back(
-        HoeffdingSummary(pulls[i], static_cast<double>(pulls[i]), reward_sums[i]));
-    summaries.back().selection_probability = probabilities[i];
-  }
-  return summaries;
-}
-
 }  // namespace hyperd::algorithms

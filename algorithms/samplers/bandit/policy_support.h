@@ -43,12 +43,6 @@ int SampleIndex(absl::Span<const double> probabilities, double u);
 // ([0, 1] and mean 0 without rewards).
 ArmSummary HoeffdingSummary(int64_t pulls, double count, double sum);
 
-// Hoeffding summaries of every arm with its current selection probability (the randomised
-// policies, EXP3 and Tsallis-INF). The three vectors have one entry per arm.
-std::vector<ArmSummary> SummariesWithProbabilities(const std::vector<int64_t>& pulls,
-                                                   const std::vector<double>& reward_sums,
-                                                   const std::vector<double>& probabilities);
-
 // x clamped to [0, 1].
 double ClampUnit(double x);
 

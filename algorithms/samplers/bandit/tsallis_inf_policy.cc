@@ -17,7 +17,6 @@ namespace {
 constexpr int kMaxNewtonSteps = 50;
 constexpr double kNewtonTolerance = 1e-12;
 constexpr double kMaxLoss = 1e300;
-constexpr int64_t kMaxCount = std::numeric_limits<int64_t>::max() / 2;
 
 }  // namespace
 
@@ -27,11 +26,10 @@ TsallisInfPolicy::TsallisInfPolicy(const TsallisInfSettings& settings, int arm_c
       signature_(absl::StrCat("tsallis_inf arms=", arm_count,
                               " learning_rate=", EncodeStateDouble(settings.learning_rate))),
       cumulative_losses_(arm_count, 0.0),
-      pulls_(arm_count, 0),
-      reward_sums_(arm_count, 0.0) {}
+      tally_(arm_count) {}
 
 std::vector<double> TsallisInfPolicy::Probabilities() const {
-  const double round = static_cast<double>(rewards_applied_ + 1);
+  const double round = static_cast<double>(tally_.rewards() + 1);
   const double eta = settings_.learning_rate / std::sqrt(round);
   const double min_loss = *std::min_element(cumulative_losses_.begin(), cumulative_losses_.end());
   // With gaps g_i = L_i - min L and y = min L - x: f(y) = sum 4/(eta (g_i + y))^2 - 1 is convex and
@@ -84,23 +82,19 @@ absl::Status TsallisInfPolicy::Update(int arm, double reward, double probability
                      arm, " overflow; pass the BanditDecision's probability"));
   }
   cumulative_losses_[arm] += loss;
-  ++pulls_[arm];
-  reward_sums_[arm] += reward;
-  ++rewards_applied_;
+  tally_.Record(arm, reward);
   return absl::OkStatus();
 }
 
 std::vector<ArmSummary> TsallisInfPolicy::Summary() const {
-  return SummariesWithProbabilities(pulls_, reward_sums_, Probabilities());
+  const std::vector<double> probabilities = Probabilities();
+  return tally_.Summaries(&probabilities);
 }
 
 std::string TsallisInfPolicy::SerializeState() const {
   StateWriter writer;
   WriteStateHeader(signature_, &writer);
-  writer.Field("pulls");
-  writer.Ints(pulls_);
-  writer.Field("reward_sums");
-  writer.Doubles(reward_sums_);
+  tally_.Write(&writer);
   writer.Field("cumulative_losses");
   writer.Doubles(cumulative_losses_);
   return std::move(writer).Finish();
@@ -109,20 +103,12 @@ std::string TsallisInfPolicy::SerializeState() const {
 absl::Status TsallisInfPolicy::RestoreState(absl::string_view state) {
   StateReader reader(state);
   RETURN_IF_ERROR(ReadStateHeader(signature_, &reader));
-  std::vector<int64_t> pulls;
-  RETURN_IF_ERROR(reader.Ints("pulls", arm_count_, 0, kMaxCount, &pulls));
-  std::vector<double> reward_sums;
-  RETURN_IF_ERROR(
-      reader.Doubles("reward_sums", arm_count_, 0, static_cast<double>(kMaxCount), &reward_sums));
+  ASSIGN_OR_RETURN(ArmTally tally, ArmTally::Read(&reader, arm_count_));
   std::vector<double> losses;
   RETURN_IF_ERROR(reader.Doubles("cumulative_losses", arm_count_, 0, kMaxLoss, &losses));
   RETURN_IF_ERROR(reader.Finish());
-  int64_t rewards = 0;
-  for (int64_t p : pulls) rewards += p;
-  pulls_ = std::move(pulls);
-  reward_sums_ = std::move(reward_sums);
+  tally_ = std::move(tally);
   cumulative_losses_ = std::move(losses);
-  rewards_applied_ = rewards;
   return absl::OkStatus();
 }
 

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "algorithms/samplers/bandit/arm_tally.h"
 #include "algorithms/samplers/bandit/bandit_policy.h"
 
 namespace hyperd::algorithms {
@@ -25,7 +26,7 @@ class TsallisInfPolicy final : public BanditPolicy {
   absl::string_view name() const override { return "tsallis_inf"; }
   int arm_count() const override { return arm_count_; }
   int context_dimension() const override { return 0; }
-  int64_t rewards_applied() const override { return rewards_applied_; }
+  int64_t rewards_applied() const override { return tally_.rewards(); }
 
   absl::StatusOr<BanditDecision> Select(absl::Span<const int64_t> pending,
                                         absl::Span<const double> context,
@@ -44,9 +45,7 @@ class TsallisInfPolicy final : public BanditPolicy {
   TsallisInfSettings settings_;
   std::string signature_;
   std::vector<double> cumulative_losses_;
-  std::vector<int64_t> pulls_;
-  std::vector<double> reward_sums_;
-  int64_t rewards_applied_ = 0;
+  ArmTally tally_;
 };
 
 }  // namespace hyperd::algorithms
