@@ -24,6 +24,7 @@
 #include "absl/strings/str_split.h"
 #include "algorithms/samplers/gp/gp_sampler.h"
 #include "algorithms/samplers/sobol_sequence.h"
+#include "bench/sample_stats.h"
 
 namespace hyperd::algorithms {
 namespace {
@@ -72,16 +73,13 @@ Timing Time(const Sampler& sampler, const SamplerInput& input, SamplerOutput* ou
   return t;
 }
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
 
 }  // namespace
 }  // namespace hyperd::algorithms
 
 int main(int argc, char** argv) {
   using namespace hyperd::algorithms;
+  using hyperd::bench::Median;
   Eigen::setNbThreads(1);
   int repeats = 5;
   std::vector<int> sizes = {100, 200, 500, 1500};

@@ -251,9 +251,7 @@ def main(argv=None):
         floor_ms = milliseconds(floor_seconds(client, args.floor_repeats))
         results = measure(args, client, log)
         client.close()
-        code = server.stop()
-        if code != 0:
-            raise RuntimeError(f"hyperd exited with {code} on SIGTERM:\n{server.log_text()}")
+        server.stop_cleanly()
     except BaseException:
         sys.stderr.write(server.log_text()[-4000:])
         raise
@@ -262,10 +260,7 @@ def main(argv=None):
 
     text = markdown(results, floor_ms, args.repeats)
     checks = targets(results)
-    if checks:
-        text += "\nTargets of the issue this run can judge:\n\n" + "\n".join(
-            f"- {description} -> {'MET' if met else 'MISSED'}" for description, met in checks)
-        text += "\n"
+    text += report.targets_text(checks)
     print(text)
     if args.markdown:
         with open(args.markdown, "w", encoding="utf-8") as f:

@@ -160,3 +160,12 @@ def targets(summary, n_problems_total):
         results.append((f"tpe within {TPE_RATIO}x of {OPTUNA} everywhere"
                         + (f"; misses: {', '.join(misses)}" if misses else ""), not misses))
     return results
+
+
+def targets_text(checks):
+    """The "Targets of the issue this run can judge" block for `checks` [(description, met)];
+    empty when there are none."""
+    if not checks:
+        return ""
+    return "\nTargets of the issue this run can judge:\n\n" + "\n".join(
+        f"- {description} -> {'MET' if met else 'MISSED'}" for description, met in checks) + "\n"

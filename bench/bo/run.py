@@ -128,9 +128,7 @@ def main(argv=None):
         records = run_all(args, client, log)
         if server is not None:
             client.close()
-            code = server.stop()
-            if code != 0:
-                raise RuntimeError(f"hyperd exited with {code} on SIGTERM:\n{server.log_text()}")
+            server.stop_cleanly()
     except BaseException:
         if server is not None:
             sys.stderr.write(server.log_text()[-4000:])
@@ -143,10 +141,7 @@ def main(argv=None):
     summary = report.summarise(records, problems, args.methods, args.n)
     text = report.markdown(summary, problems, args.methods, args.seeds, args.batch)
     checks = report.targets(summary, len(PROBLEMS))
-    if checks:
-        text += "\nTargets of the issue this run can judge:\n\n" + "\n".join(
-            f"- {description} -> {'MET' if met else 'MISSED'}" for description, met in checks)
-        text += "\n"
+    text += report.targets_text(checks)
     print(text)
     if args.markdown:
         with open(args.markdown, "w", encoding="utf-8") as f:

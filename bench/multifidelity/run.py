@@ -334,9 +334,7 @@ def main(argv=None):
                 "setup": setup, "summary": summary,
                 "shape": [shape for _, shape in per_seed],
                 "seconds": time.monotonic() - started}
-        code = server.stop()
-        if code != 0:
-            raise RuntimeError(f"hyperd exited with {code} on SIGTERM:\n{server.log_text()}")
+        server.stop_cleanly()
     except BaseException:
         sys.stderr.write(server.log_text()[-4000:])
         raise

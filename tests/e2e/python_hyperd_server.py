@@ -91,6 +91,12 @@ class HyperdServer:
         self._process = None
         return code
 
+    def stop_cleanly(self):
+        """stop(), raising RuntimeError with the server's output unless it exited with 0."""
+        code = self.stop()
+        if code != 0:
+            raise RuntimeError(f"hyperd exited with {code} on SIGTERM:\n{self.log_text()}")
+
     def log_text(self):
         if self._log is None:
             return ""
