@@ -137,6 +137,12 @@ HyperdService::Reactor* HyperdService::ListOptimalTrials(
   return Now(context, "ListOptimalTrials", response, runtime_->ListOptimalTrials(*request));
 }
 
+HyperdService::Reactor* HyperdService::ListArms(Context* context,
+                                                const hyperd::v1::ListArmsRequest* request,
+                                                hyperd::v1::ListArmsResponse* response) {
+  return Now(context, "ListArms", response, runtime_->ListArms(*request));
+}
+
 HyperdService::Reactor* HyperdService::GetServerInfo(Context* context,
                                                      const hyperd::v1::GetServerInfoRequest*,
                                                      hyperd::v1::ServerInfo* response) {

@@ -53,6 +53,8 @@ class HyperdService final : public hyperd::v1::Hyperd::CallbackService {
                      hyperd::v1::Trial* response) override;
   Reactor* ListOptimalTrials(Context* context, const hyperd::v1::ListOptimalTrialsRequest* request,
                              hyperd::v1::ListOptimalTrialsResponse* response) override;
+  Reactor* ListArms(Context* context, const hyperd::v1::ListArmsRequest* request,
+                    hyperd::v1::ListArmsResponse* response) override;
   Reactor* GetServerInfo(Context* context, const hyperd::v1::GetServerInfoRequest* request,
                          hyperd::v1::ServerInfo* response) override;
 

@@ -15,6 +15,7 @@
 #include "common/status_macros.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "server/spec_conversion.h"
+#include "server/study_bandit.h"
 #include "server/time_conversion.h"
 
 namespace hyperd::server {
@@ -72,6 +73,21 @@ void NormalizeScheduler(hyperd::v1::SchedulerSpec& scheduler) {
 
 // Spells the sampler's defaults out (as NormalizeScheduler does). Explicit values are left for
 // MakeSampler to validate.
+void NormalizeBanditDrift(hyperd::v1::BanditDrift& drift) {
+  if (drift.kind() == hyperd::v1::BanditDrift::KIND_UNSPECIFIED) {
+    drift.set_kind(hyperd::v1::BanditDrift::NONE);
+  }
+}
+
+void NormalizeBanditReward(hyperd::v1::BanditReward& reward) {
+  if (reward.scale() == hyperd::v1::BanditReward::SCALE_UNSPECIFIED) {
+    reward.set_scale(hyperd::v1::BanditReward::UNIT);
+  }
+  if (reward.scale() == hyperd::v1::BanditReward::CAPPED_LOG_COST && reward.floor() == 0) {
+    reward.set_floor(1);
+  }
+}
+
 void NormalizeSampler(hyperd::v1::SamplerSpec& sampler, int parameter_count) {
   switch (sampler.algorithm_case()) {
     case hyperd::v1::SamplerSpec::kGrid:
@@ -109,6 +125,47 @@ void NormalizeSampler(hyperd::v1::SamplerSpec& sampler, int parameter_count) {
       if (bohb.min_points_in_model() >= 0 && bohb.min_points_in_model() < parameter_count + 1) {
         bohb.set_min_points_in_model(parameter_count + 1);
       }
+      break;
+    }
+    case hyperd::v1::SamplerSpec::kUcb1: {
+      hyperd::v1::Ucb1Sampler& ucb1 = *sampler.mutable_ucb1();
+      if (ucb1.alpha() == 0) ucb1.set_alpha(2);
+      NormalizeBanditDrift(*ucb1.mutable_drift());
+      NormalizeBanditReward(*ucb1.mutable_reward());
+      break;
+    }
+    case hyperd::v1::SamplerSpec::kThompson: {
+      hyperd::v1::ThompsonSampler& thompson = *sampler.mutable_thompson();
+      if (thompson.prior() == hyperd::v1::ThompsonSampler::PRIOR_UNSPECIFIED) {
+        thompson.set_prior(hyperd::v1::ThompsonSampler::BETA);
+      }
+      if (thompson.prior_alpha() == 0) thompson.set_prior_alpha(1);
+      if (thompson.prior_beta() == 0) thompson.set_prior_beta(1);
+      if (thompson.variance() == 0) thompson.set_variance(1);
+      NormalizeBanditDrift(*thompson.mutable_drift());
+      NormalizeBanditReward(*thompson.mutable_reward());
+      break;
+    }
+    case hyperd::v1::SamplerSpec::kExp3:
+      // gamma, share and the horizon stay 0 = derived: the stored spec says what was asked.
+      NormalizeBanditDrift(*sampler.mutable_exp3()->mutable_drift());
+      NormalizeBanditReward(*sampler.mutable_exp3()->mutable_reward());
+      break;
+    case hyperd::v1::SamplerSpec::kTsallisInf:
+      if (sampler.tsallis_inf().learning_rate() == 0) {
+        sampler.mutable_tsallis_inf()->set_learning_rate(2);
+      }
+      NormalizeBanditReward(*sampler.mutable_tsallis_inf()->mutable_reward());
+      break;
+    case hyperd::v1::SamplerSpec::kLinucb: {
+      hyperd::v1::LinUcbSampler& linucb = *sampler.mutable_linucb();
+      if (!linucb.has_alpha()) linucb.set_alpha(0.5);
+      if (linucb.ridge() == 0) linucb.set_ridge(1);
+      if (linucb.target() == hyperd::v1::LinUcbSampler::TARGET_UNSPECIFIED) {
+        linucb.set_target(hyperd::v1::LinUcbSampler::NEGATIVE_LOSS);
+      }
+      if (linucb.refresh_interval() == 0) linucb.set_refresh_interval(1000);
+      NormalizeBanditReward(*linucb.mutable_reward());
       break;
     }
     case hyperd::v1::SamplerSpec::kRandom:
@@ -267,8 +324,12 @@ absl::StatusOr<hyperd::v1::Study> NormalizeNewStudy(absl::string_view study_id,
                    "needs scheduler.hyperband (BOHB models each hyperband rung as a budget); set "
                    "scheduler.hyperband or choose another sampler, e.g. tpe");
   }
-  RETURN_IF_ERROR(WithFieldPrefix(
-      "study.spec.", algorithms::MakeSampler(ToSamplerConfig(spec), space).status()));
+  if (IsBanditSampler(spec.sampler())) {
+    RETURN_IF_ERROR(WithFieldPrefix("study.spec.", StudyBandit::Create(spec, space).status()));
+  } else {
+    RETURN_IF_ERROR(WithFieldPrefix(
+        "study.spec.", algorithms::MakeSampler(ToSamplerConfig(spec), space).status()));
+  }
 
   RETURN_IF_ERROR(ValidateLimits("study.limits", study.limits()));
   if (!study.limits().has_lease_duration()) {

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/logging.h"
+#include "algorithms/samplers/random_bits.h"
 #include "common/status_macros.h"
 #include "server/request_validation.h"
 #include "server/spec_conversion.h"
@@ -95,6 +96,13 @@ double SchedulerValue(const StudyState& study, const hyperd::v1::Measurement& m)
                               : std::numeric_limits<double>::infinity();
 }
 
+// The randomness of the bandit decision that created trial `number` (bandits.md §0): a replay
+// gives the same arm.
+uint64_t DecisionSeed(const StudyState& study, int64_t number)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(study.mu) {
+  return algorithms::MixSeed(study.record.study.spec().seed(), static_cast<uint64_t>(number));
+}
+
 }  // namespace
 
 Runtime::Runtime(storage::TrialStore* store, const Clock* clock, WorkerPool* pool)
@@ -126,11 +134,12 @@ absl::Status Runtime::Load() {
       }
       state->trials[m.trial_number].measurements.push_back(std::move(m.measurement));
     }
+    state->RebuildTrialIndex();
     ReplayScheduler(*state);
+    RETURN_IF_ERROR(ReplayBandit(*state));
     RestoreSamplerStatus(*state);
-    for (TrialEntry& entry : state->trials) {
-      if (!IsOpen(entry.header.state())) continue;
-      RenewLease(*state, entry);
+    for (int64_t number : state->open_trials) {
+      RenewLease(*state, state->trials[number]);
       ++open_trials;
     }
     studies_[id] = std::move(state);
@@ -173,7 +182,28 @@ void Runtime::ReplayScheduler(StudyState& study) {
   }
 }
 
+absl::Status Runtime::ReplayBandit(StudyState& study) {
+  if (study.bandit == nullptr) return absl::OkStatus();
+  std::vector<const TrialEntry*> rewarded;
+  for (const TrialEntry& entry : study.trials) {
+    if (entry.header.bandit().reward_sequence() > 0) rewarded.push_back(&entry);
+  }
+  std::sort(rewarded.begin(), rewarded.end(), [](const TrialEntry* a, const TrialEntry* b) {
+    return a->header.bandit().reward_sequence() < b->header.bandit().reward_sequence();
+  });
+  for (const TrialEntry* entry : rewarded) {
+    const Trial& trial = entry->header;
+    absl::Status replayed =
+        study.bandit->Replay(trial.bandit(), trial.context(), DecisionSeed(study, trial.number()));
+    if (!replayed.ok()) {
+      return absl::DataLossError(absl::StrCat("study ", study.id(), ": ", replayed.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
 void Runtime::RestoreSamplerStatus(StudyState& study) {
+  if (study.is_bandit()) return;  // its status line is made when asked for
   // The status line is not stored: asking the sampler for zero points recomputes it from the
   // stored state, and changes nothing.
   std::vector<algorithms::TrialObservation> observations;
@@ -547,7 +577,12 @@ void Runtime::Suggest(const std::shared_ptr<StudyState>& study_ptr,
   std::optional<SuggestPlan> plan;
 
   const auto activate = [&](TrialEntry& entry) ABSL_EXCLUSIVE_LOCKS_REQUIRED(study.mu) {
-    entry.header.set_state(Trial::ACTIVE);
+    if (entry.header.has_bandit() && entry.header.bandit().probability() == 0) {
+      // A trial queued by CreateTrial: the pull's probability is the policy's when it starts.
+      entry.header.mutable_bandit()->set_probability(
+          study.bandit->CurrentProbability(entry.header.bandit().arm()));
+    }
+    study.SetTrialState(entry, Trial::ACTIVE);
     entry.header.set_client_id(request.client_id());
     *entry.header.mutable_start_time() = ToProtoTime(clock_->Now());
     if (entry.header.context().empty()) *entry.header.mutable_context() = request.context();
@@ -555,6 +590,26 @@ void Runtime::Suggest(const std::shared_ptr<StudyState>& study_ptr,
     batch.push_back(study.PutTrialMutation(entry));
     picked.push_back(entry.header.number());
   };
+  // A new trial for a suggested configuration, handed to the caller.
+  const auto create = [&](const algorithms::Assignment& assignment,
+                          const hyperd::v1::BanditPull* pull)
+                          ABSL_EXCLUSIVE_LOCKS_REQUIRED(study.mu) {
+    TrialEntry entry;
+    const int64_t number = static_cast<int64_t>(study.trials.size());
+    entry.header.set_name(TrialName(study.id(), number));
+    entry.header.set_number(number);
+    ToParameters(assignment, entry.header.mutable_parameters());
+    *entry.header.mutable_create_time() = ToProtoTime(clock_->Now());
+    entry.header.set_max_resource(study.record.study.spec().resource().max_resource());
+    entry.header.set_origin(study.sampler_name());
+    entry.header.set_bracket(study.scheduler->AssignBracket(number));
+    if (pull != nullptr) *entry.header.mutable_bandit() = *pull;
+    study.trials.push_back(std::move(entry));
+    study.SetTrialState(study.trials.back(), Trial::REQUESTED);
+    activate(study.trials.back());
+    counters_.trials_created.fetch_add(1, std::memory_order_relaxed);
+  };
+  absl::Status bandit_error;
 
   {
     absl::MutexLock lock(&study.mu);
@@ -562,11 +617,12 @@ void Runtime::Suggest(const std::shared_ptr<StudyState>& study_ptr,
     if (absl::Status s = CheckWritable(); !s.ok()) return reply(s);
     CompleteIfPastDeadline(study, batch);
     // 1. The caller's own open trials: a restarted worker resumes its trial.
-    for (TrialEntry& entry : study.trials) {
+    for (int64_t number : study.open_trials) {
       if (static_cast<int>(picked.size()) == count) break;
-      if (IsOpen(entry.header.state()) && entry.header.client_id() == request.client_id()) {
+      TrialEntry& entry = study.trials[number];
+      if (entry.header.client_id() == request.client_id()) {
         RenewLease(study, entry);
-        picked.push_back(entry.header.number());
+        picked.push_back(number);
       }
     }
     const hyperd::v1::StudyLimits& limits = study.record.study.limits();
@@ -578,12 +634,10 @@ void Runtime::Suggest(const std::shared_ptr<StudyState>& study_ptr,
                        ? limits.max_parallel_trials() - study.CountOpenTrials()
                        : INT_MAX;
         // 2. Queued trials (CreateTrial), oldest first.
-        for (TrialEntry& entry : study.trials) {
-          if (static_cast<int>(picked.size()) == count || room <= 0) break;
-          if (entry.header.state() == Trial::REQUESTED) {
-            activate(entry);
-            --room;
-          }
+        while (static_cast<int>(picked.size()) < count && room > 0 &&
+               !study.requested_trials.empty()) {
+          activate(study.trials[*study.requested_trials.begin()]);
+          --room;
         }
         // 3. New trials from the sampler, within the limits.
         const int remaining = count - static_cast<int>(picked.size());
@@ -594,7 +648,24 @@ void Runtime::Suggest(const std::shared_ptr<StudyState>& study_ptr,
           if (left < wanted) response.set_reason(Response::MAX_TRIALS_REACHED);
           wanted = std::min(wanted, left);
         }
-        if (wanted > 0) {
+        if (wanted > 0 && study.is_bandit()) {
+          // A bandit decision takes microseconds and reads the policy, which completions change:
+          // it runs here, under the lock. Each pull counts as pending before the next decision,
+          // so the arms of one batch spread like those of parallel workers.
+          for (int i = 0; i < wanted && bandit_error.ok(); ++i) {
+            const int64_t number = static_cast<int64_t>(study.trials.size());
+            absl::StatusOr<algorithms::BanditDecision> decision =
+                study.bandit->Select(request.context(), DecisionSeed(study, number));
+            if (!decision.ok()) {
+              bandit_error = decision.status();
+              break;
+            }
+            hyperd::v1::BanditPull pull;
+            pull.set_arm(decision->arm);
+            pull.set_probability(decision->probability);
+            create(study.bandit->arm(decision->arm), &pull);
+          }
+        } else if (wanted > 0) {
           plan.emplace();
           if (study.sampler().ReadsHistory()) plan->observations = study.Observations();
           plan->input.space = &study.space();
@@ -618,11 +689,13 @@ void Runtime::Suggest(const std::shared_ptr<StudyState>& study_ptr,
 
   absl::MutexLock lock(&study.mu);
   if (study.deleted) return reply(absl::NotFoundError("the study was deleted"));
-  if (plan && !output.ok()) {
+  if (plan && !output.ok()) bandit_error = output.status();
+  if (!bandit_error.ok()) {
+    // Trials the bandit created before the failure stay with the caller: they are in `batch`.
     Log(LogLevel::kError, "sampler failed",
-        {{"study", study.id()}, {"error", output.status().ToString()}});
+        {{"study", study.id()}, {"error", bandit_error.ToString()}});
     return CommitThenReply<Response>(
-        std::move(batch), Response(), [reply, status = output.status()](absl::StatusOr<Response>) {
+        std::move(batch), Response(), [reply, status = bandit_error](absl::StatusOr<Response>) {
           reply(absl::InternalError(absl::StrCat("the sampler failed: ", status.message())));
         });
   }
@@ -636,22 +709,7 @@ void Runtime::Suggest(const std::shared_ptr<StudyState>& study_ptr,
       usable = std::min<size_t>(usable, std::max(left, 0));
       if (usable < output->suggestions.size()) response.set_reason(Response::MAX_TRIALS_REACHED);
     }
-    const absl::Time now = clock_->Now();
-    for (size_t i = 0; i < usable; ++i) {
-      TrialEntry entry;
-      const int64_t number = static_cast<int64_t>(study.trials.size());
-      entry.header.set_name(TrialName(study.id(), number));
-      entry.header.set_number(number);
-      ToParameters(output->suggestions[i], entry.header.mutable_parameters());
-      entry.header.set_state(Trial::REQUESTED);
-      *entry.header.mutable_create_time() = ToProtoTime(now);
-      entry.header.set_max_resource(study.record.study.spec().resource().max_resource());
-      entry.header.set_origin(study.sampler_name());
-      entry.header.set_bracket(study.scheduler->AssignBracket(number));
-      study.trials.push_back(std::move(entry));
-      activate(study.trials.back());
-      counters_.trials_created.fetch_add(1, std::memory_order_relaxed);
-    }
+    for (size_t i = 0; i < usable; ++i) create(output->suggestions[i], nullptr);
     study.record.sampler_state = output->state;
     study.sampler_status = output->status;
     batch.push_back(storage::PutSamplerState{study.id(), output->state});
@@ -686,17 +744,24 @@ void Runtime::CreateTrial(const hyperd::v1::CreateTrialRequest& request, Reply<T
                      " trials; raise limits.max_trials with UpdateStudy to add more")));
   }
   TrialEntry entry;
+  if (study.bandit != nullptr) {
+    absl::StatusOr<int> arm = study.bandit->ArmOf(*assignment);
+    if (!arm.ok()) {
+      return reply(absl::InvalidArgumentError(absl::StrCat("trial.", arm.status().message())));
+    }
+    entry.header.mutable_bandit()->set_arm(*arm);
+  }
   const int64_t number = static_cast<int64_t>(study.trials.size());
   entry.header.set_name(TrialName(study.id(), number));
   entry.header.set_number(number);
   ToParameters(*assignment, entry.header.mutable_parameters());
-  entry.header.set_state(Trial::REQUESTED);
   *entry.header.mutable_create_time() = ToProtoTime(clock_->Now());
   *entry.header.mutable_user_attributes() = request.trial().user_attributes();
   entry.header.set_max_resource(study.record.study.spec().resource().max_resource());
   entry.header.set_origin("user");
   entry.header.set_bracket(study.scheduler->AssignBracket(number));
   study.trials.push_back(std::move(entry));
+  study.SetTrialState(study.trials.back(), Trial::REQUESTED);
   counters_.trials_created.fetch_add(1, std::memory_order_relaxed);
   storage::WriteBatch batch;
   batch.push_back(study.PutTrialMutation(study.trials.back()));
@@ -788,6 +853,51 @@ absl::StatusOr<hyperd::v1::ListOptimalTrialsResponse> Runtime::ListOptimalTrials
   return response;
 }
 
+absl::StatusOr<hyperd::v1::ListArmsResponse> Runtime::ListArms(
+    const hyperd::v1::ListArmsRequest& request) {
+  ASSIGN_OR_RETURN(std::shared_ptr<StudyState> study, FindStudyByName("parent", request.parent()));
+  ASSIGN_OR_RETURN(int page_size, ResolvePageSize("page_size", request.page_size()));
+  int64_t next = 0;
+  if (!request.page_token().empty()) {
+    ASSIGN_OR_RETURN(std::string last, DecodePageToken("page_token", request.page_token(), 0));
+    if (!absl::SimpleAtoi(last, &next) || next < 0) {
+      return absl::InvalidArgumentError("page_token: is not a token returned by this server");
+    }
+    ++next;
+  }
+  absl::MutexLock lock(&study->mu);
+  if (study->bandit == nullptr) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "study ", request.parent(), " uses the ", study->sampler_name(),
+        " sampler, which has no arms; ListArms is for bandit studies (ucb1, thompson, exp3, "
+        "tsallis_inf, linucb)"));
+  }
+  const StudyBandit& bandit = *study->bandit;
+  const std::vector<algorithms::ArmSummary> summary = bandit.policy().Summary();
+  hyperd::v1::ListArmsResponse response;
+  response.set_algorithm(std::string(bandit.policy().name()));
+  response.set_arm_count(bandit.arm_count());
+  response.set_rewards_applied(bandit.policy().rewards_applied());
+  for (int64_t i = next; i < bandit.arm_count(); ++i) {
+    if (response.arms_size() == page_size) {
+      response.set_next_page_token(EncodePageToken(absl::StrCat(i - 1), 0));
+      break;
+    }
+    const algorithms::ArmSummary& arm = summary[i];
+    hyperd::v1::ArmStatistics& out = *response.add_arms();
+    out.set_arm(static_cast<int32_t>(i));
+    ToParameters(bandit.arm(static_cast<int>(i)), out.mutable_parameters());
+    out.set_pulls(arm.pulls);
+    out.set_pending(bandit.pending()[i]);
+    out.set_effective_pulls(arm.effective_pulls);
+    out.set_mean_reward(arm.mean_reward);
+    out.set_lower_bound(arm.lower_bound);
+    out.set_upper_bound(arm.upper_bound);
+    out.set_selection_probability(arm.selection_probability);
+  }
+  return response;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Trials: reports and lifecycle
 
@@ -841,7 +951,7 @@ void Runtime::ReportMeasurement(const hyperd::v1::ReportMeasurementRequest& requ
                                     ? absl::StrCat("non-finite objective at step ", step)
                                     : (decision.stop ? decision.reason : "");
       if (!stop_reason.empty()) {
-        entry.header.set_state(Trial::STOPPING);
+        study.SetTrialState(entry, Trial::STOPPING);
         entry.header.set_reason(std::move(stop_reason));
         entry.header.set_stopped_at_step(step);
         batch.push_back(study.PutTrialMutation(entry));
@@ -959,7 +1069,7 @@ void Runtime::StopTrial(const hyperd::v1::StopTrialRequest& request, Reply<Trial
       "name", request.name(), /*client_id=*/"", /*allow_requested=*/false,
       [&](StudyState& study, TrialEntry& entry, storage::WriteBatch& batch) -> absl::Status {
         if (entry.header.state() == Trial::STOPPING) return absl::OkStatus();
-        entry.header.set_state(Trial::STOPPING);
+        study.SetTrialState(entry, Trial::STOPPING);
         entry.header.set_reason(request.reason().empty() ? "stopped by StopTrial"
                                                          : request.reason());
         if (!entry.measurements.empty()) {
@@ -975,11 +1085,25 @@ void Runtime::FinishTrial(StudyState& study, TrialEntry& entry, Trial::State sta
                           std::optional<double> value, absl::string_view reason,
                           storage::WriteBatch& batch) {
   Trial& trial = entry.header;
-  trial.set_state(state);
+  const bool was_pull = IsOpen(trial.state());  // a queued trial that fails was never pulled
+  study.SetTrialState(entry, state);
   if (value.has_value()) {
     trial.set_objective_value(*value);
   } else {
     trial.clear_objective_value();
+  }
+  if (study.bandit != nullptr && trial.has_bandit() && was_pull) {
+    // Exactly once per trial: a finished trial never finishes again.
+    if (std::optional<double> reward = study.bandit->RewardOf(state, value, study.goal())) {
+      absl::Status applied = study.bandit->Apply(
+          *reward, trial.context(), DecisionSeed(study, trial.number()), *trial.mutable_bandit());
+      if (!applied.ok()) {
+        Log(LogLevel::kError, "bandit reward not applied",
+            {{"study", study.id()},
+             {"trial", absl::StrCat(trial.number())},
+             {"error", applied.ToString()}});
+      }
+    }
   }
   trial.set_reason(std::string(reason));
   *trial.mutable_end_time() = ToProtoTime(clock_->Now());
@@ -1021,10 +1145,11 @@ int Runtime::ReapExpiredLeases() {
     if (study->deleted) continue;
     storage::WriteBatch batch;
     CompleteIfPastDeadline(*study, batch);
-    for (TrialEntry& entry : study->trials) {
-      if (!IsOpen(entry.header.state()) || FromProtoTime(entry.header.lease_expire_time()) > now) {
-        continue;
-      }
+    // A copy: finishing a trial removes it from open_trials.
+    const std::vector<int64_t> open(study->open_trials.begin(), study->open_trials.end());
+    for (int64_t number : open) {
+      TrialEntry& entry = study->trials[number];
+      if (FromProtoTime(entry.header.lease_expire_time()) > now) continue;
       Log(LogLevel::kWarning, "lease expired",
           {{"study", study->id()},
            {"trial", absl::StrCat(entry.header.number())},

@@ -85,6 +85,8 @@ class Runtime {
   void StopTrial(const hyperd::v1::StopTrialRequest& request, Reply<hyperd::v1::Trial> reply);
   absl::StatusOr<hyperd::v1::ListOptimalTrialsResponse> ListOptimalTrials(
       const hyperd::v1::ListOptimalTrialsRequest& request);
+  // FAILED_PRECONDITION for a study whose sampler is not a bandit policy.
+  absl::StatusOr<hyperd::v1::ListArmsResponse> ListArms(const hyperd::v1::ListArmsRequest& request);
 
   // Ends every open trial whose lease has expired (ACTIVE -> FAILED "lease expired", STOPPING ->
   // PRUNED) and completes studies past their deadline. Returns the number of trials reclaimed.
@@ -126,6 +128,8 @@ class Runtime {
   absl::Status CheckWritable() const;
   // Rebuilds a loaded study's scheduler state from its stored measurements.
   static void ReplayScheduler(StudyState& study) ABSL_EXCLUSIVE_LOCKS_REQUIRED(study.mu);
+  // Re-applies a loaded bandit study's rewards in the order they were first applied.
+  static absl::Status ReplayBandit(StudyState& study) ABSL_EXCLUSIVE_LOCKS_REQUIRED(study.mu);
   // Recomputes a loaded study's sampler_status (it is not stored).
   static void RestoreSamplerStatus(StudyState& study) ABSL_EXCLUSIVE_LOCKS_REQUIRED(study.mu);
 

@@ -102,11 +102,137 @@ algorithms::SamplerConfig ToSamplerConfig(const hyperd::v1::StudySpec& spec) {
       config.reduction_factor = spec.scheduler().hyperband().reduction_factor();
       return config;
     }
+    case hyperd::v1::SamplerSpec::kUcb1:
+    case hyperd::v1::SamplerSpec::kThompson:
+    case hyperd::v1::SamplerSpec::kExp3:
+    case hyperd::v1::SamplerSpec::kTsallisInf:
+    case hyperd::v1::SamplerSpec::kLinucb:
+      // Bandit policies are not Samplers: see ToBanditStudyConfig.
     case hyperd::v1::SamplerSpec::kRandom:
     case hyperd::v1::SamplerSpec::ALGORITHM_NOT_SET:
       break;
   }
   return algorithms::RandomSamplerConfig{};
+}
+
+bool IsBanditSampler(const hyperd::v1::SamplerSpec& proto) {
+  switch (proto.algorithm_case()) {
+    case hyperd::v1::SamplerSpec::kUcb1:
+    case hyperd::v1::SamplerSpec::kThompson:
+    case hyperd::v1::SamplerSpec::kExp3:
+    case hyperd::v1::SamplerSpec::kTsallisInf:
+    case hyperd::v1::SamplerSpec::kLinucb:
+      return true;
+    default:
+      return false;
+  }
+}
+
+namespace {
+
+algorithms::DriftSettings ToDrift(const hyperd::v1::BanditDrift& proto) {
+  algorithms::DriftSettings drift;
+  switch (proto.kind()) {
+    case hyperd::v1::BanditDrift::DISCOUNTED:
+      drift.kind = algorithms::DriftKind::kDiscounted;
+      break;
+    case hyperd::v1::BanditDrift::SLIDING_WINDOW:
+      drift.kind = algorithms::DriftKind::kSlidingWindow;
+      break;
+    default:
+      drift.kind = algorithms::DriftKind::kNone;
+      break;
+  }
+  drift.discount = proto.discount();
+  drift.window = proto.window();
+  drift.expected_changes = proto.expected_changes();
+  drift.horizon = proto.horizon();
+  return drift;
+}
+
+BanditStudyConfig::Reward ToReward(const hyperd::v1::BanditReward& proto) {
+  BanditStudyConfig::Reward reward;
+  switch (proto.scale()) {
+    case hyperd::v1::BanditReward::CAPPED_COST:
+      reward.normalization.scale = algorithms::RewardScale::kCappedCost;
+      break;
+    case hyperd::v1::BanditReward::CAPPED_LOG_COST:
+      reward.normalization.scale = algorithms::RewardScale::kCappedLogCost;
+      break;
+    default:
+      reward.normalization.scale = algorithms::RewardScale::kUnit;
+      break;
+  }
+  reward.normalization.cap = proto.cap();
+  reward.normalization.floor = proto.floor();
+  if (proto.has_failure_reward()) reward.failure_reward = proto.failure_reward();
+  return reward;
+}
+
+}  // namespace
+
+BanditStudyConfig ToBanditStudyConfig(const hyperd::v1::StudySpec& spec) {
+  const hyperd::v1::SamplerSpec& proto = spec.sampler();
+  BanditStudyConfig config;
+  algorithms::BanditConfig& policy = config.policy;
+  switch (proto.algorithm_case()) {
+    case hyperd::v1::SamplerSpec::kUcb1: {
+      const hyperd::v1::Ucb1Sampler& ucb1 = proto.ucb1();
+      policy.algorithm = algorithms::BanditAlgorithm::kUcb1;
+      policy.ucb1.tuned = ucb1.tuned();
+      policy.ucb1.alpha = ucb1.alpha();
+      policy.ucb1.drift = ToDrift(ucb1.drift());
+      config.reward = ToReward(ucb1.reward());
+      break;
+    }
+    case hyperd::v1::SamplerSpec::kThompson: {
+      const hyperd::v1::ThompsonSampler& thompson = proto.thompson();
+      policy.algorithm = algorithms::BanditAlgorithm::kThompson;
+      policy.thompson.prior = thompson.prior() == hyperd::v1::ThompsonSampler::GAUSSIAN
+                                  ? algorithms::ThompsonPrior::kGaussian
+                              : thompson.prior() == hyperd::v1::ThompsonSampler::NORMAL_GAMMA
+                                  ? algorithms::ThompsonPrior::kNormalGamma
+                                  : algorithms::ThompsonPrior::kBeta;
+      policy.thompson.prior_alpha = thompson.prior_alpha();
+      policy.thompson.prior_beta = thompson.prior_beta();
+      policy.thompson.variance = thompson.variance();
+      policy.thompson.drift = ToDrift(thompson.drift());
+      config.reward = ToReward(thompson.reward());
+      break;
+    }
+    case hyperd::v1::SamplerSpec::kExp3: {
+      const hyperd::v1::Exp3Sampler& exp3 = proto.exp3();
+      policy.algorithm = algorithms::BanditAlgorithm::kExp3;
+      policy.exp3.gamma = exp3.gamma();
+      policy.exp3.horizon = exp3.horizon();
+      policy.exp3.share = exp3.share();
+      policy.exp3.switches = exp3.switches();
+      policy.exp3.drift = ToDrift(exp3.drift());
+      config.reward = ToReward(exp3.reward());
+      break;
+    }
+    case hyperd::v1::SamplerSpec::kTsallisInf:
+      policy.algorithm = algorithms::BanditAlgorithm::kTsallisInf;
+      policy.tsallis_inf.learning_rate = proto.tsallis_inf().learning_rate();
+      config.reward = ToReward(proto.tsallis_inf().reward());
+      break;
+    case hyperd::v1::SamplerSpec::kLinucb: {
+      const hyperd::v1::LinUcbSampler& linucb = proto.linucb();
+      policy.algorithm = algorithms::BanditAlgorithm::kLinUcb;
+      policy.linucb.alpha = linucb.alpha();
+      policy.linucb.ridge = linucb.ridge();
+      policy.linucb.context_dimension = spec.context_dimension();
+      policy.linucb.target = linucb.target() == hyperd::v1::LinUcbSampler::REWARD
+                                 ? algorithms::LinUcbTarget::kReward
+                                 : algorithms::LinUcbTarget::kNegativeLoss;
+      policy.linucb.refresh_interval = linucb.refresh_interval();
+      config.reward = ToReward(linucb.reward());
+      break;
+    }
+    default:
+      break;
+  }
+  return config;
 }
 
 std::string SamplerName(const hyperd::v1::SamplerSpec& proto) {
@@ -121,6 +247,16 @@ std::string SamplerName(const hyperd::v1::SamplerSpec& proto) {
       return "tpe";
     case hyperd::v1::SamplerSpec::kBohb:
       return "bohb";
+    case hyperd::v1::SamplerSpec::kUcb1:
+      return "ucb1";
+    case hyperd::v1::SamplerSpec::kThompson:
+      return "thompson";
+    case hyperd::v1::SamplerSpec::kExp3:
+      return "exp3";
+    case hyperd::v1::SamplerSpec::kTsallisInf:
+      return "tsallis_inf";
+    case hyperd::v1::SamplerSpec::kLinucb:
+      return "linucb";
     case hyperd::v1::SamplerSpec::kRandom:
     case hyperd::v1::SamplerSpec::ALGORITHM_NOT_SET:
       break;

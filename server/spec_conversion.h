@@ -3,10 +3,13 @@
 #ifndef HYPERD_SERVER_SPEC_CONVERSION_H_
 #define HYPERD_SERVER_SPEC_CONVERSION_H_
 
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "algorithms/registry.h"
+#include "algorithms/samplers/bandit/bandit_config.h"
+#include "algorithms/samplers/bandit/reward_normalization.h"
 #include "algorithms/samplers/sampler.h"
 #include "algorithms/space/search_space.h"
 #include "google/protobuf/repeated_field.h"
@@ -19,10 +22,28 @@ namespace hyperd::server {
 absl::StatusOr<algorithms::SearchSpace> ToSearchSpace(const hyperd::v1::SearchSpace& proto);
 
 // The spec must be normalised (NormalizeNewStudy): a sampler set, its defaults spelled out, and
-// for bohb a hyperband scheduler (whose rungs are BOHB's budgets).
+// for bohb a hyperband scheduler (whose rungs are BOHB's budgets). Not for bandit samplers.
 algorithms::SamplerConfig ToSamplerConfig(const hyperd::v1::StudySpec& spec);
 
-// "random", "sobol", "grid", "gp", "tpe", "bohb": the sampler's name in metrics, logs and trial origins.
+// ucb1, thompson, exp3, tsallis_inf, linucb: stateful policies the runtime feeds each finished
+// trial's reward (server/study_bandit.h), not Samplers.
+bool IsBanditSampler(const hyperd::v1::SamplerSpec& proto);
+
+struct BanditStudyConfig {
+  algorithms::BanditConfig policy;
+  struct Reward {
+    algorithms::RewardNormalization normalization;
+    // Reward of a FAILED trial without an objective; none: it teaches nothing.
+    std::optional<double> failure_reward;
+  } reward;
+};
+
+// The settings of a normalised bandit spec (IsBanditSampler), unvalidated: StudyBandit::Create
+// validates them. LinUCB's context dimension is the study's.
+BanditStudyConfig ToBanditStudyConfig(const hyperd::v1::StudySpec& spec);
+
+// "random", "sobol", "grid", "gp", "tpe", "bohb", "ucb1", "thompson", "exp3", "tsallis_inf",
+// "linucb": the sampler's name in metrics, logs and trial origins.
 std::string SamplerName(const hyperd::v1::SamplerSpec& proto);
 
 // The spec must be normalised (NormalizeNewStudy): defaults spelled out, seed set.

@@ -24,8 +24,13 @@ absl::StatusOr<std::unique_ptr<StudyState>> StudyState::Create(storage::StudyRec
   const hyperd::v1::StudySpec& spec = record.study.spec();
   state->id_ = record.study_id;
   ASSIGN_OR_RETURN(state->space_, ToSearchSpace(spec.search_space()));
-  ASSIGN_OR_RETURN(state->sampler_,
-                   algorithms::MakeSampler(ToSamplerConfig(spec), state->space_));
+  std::unique_ptr<StudyBandit> bandit;
+  if (IsBanditSampler(spec.sampler())) {
+    ASSIGN_OR_RETURN(bandit, StudyBandit::Create(spec, state->space_));
+  } else {
+    ASSIGN_OR_RETURN(state->sampler_,
+                     algorithms::MakeSampler(ToSamplerConfig(spec), state->space_));
+  }
   state->sampler_name_ = SamplerName(spec.sampler());
   state->objective_metric_ = spec.objective().metric();
   state->goal_ = ToGoal(spec.objective().goal());
@@ -34,7 +39,44 @@ absl::StatusOr<std::unique_ptr<StudyState>> StudyState::Create(storage::StudyRec
   absl::MutexLock lock(&state->mu);
   state->record = std::move(record);
   state->scheduler = std::move(scheduler);
+  state->bandit = std::move(bandit);
   return state;
+}
+
+namespace {
+
+std::set<int64_t>* IndexOf(StudyState& study, Trial::State state)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(study.mu) {
+  if (IsOpen(state)) return &study.open_trials;
+  if (state == Trial::REQUESTED) return &study.requested_trials;
+  return nullptr;
+}
+
+}  // namespace
+
+void StudyState::SetTrialState(TrialEntry& entry, Trial::State state) {
+  const Trial::State old_state = entry.header.state();
+  const int64_t number = entry.header.number();
+  if (std::set<int64_t>* from = IndexOf(*this, old_state)) from->erase(number);
+  if (std::set<int64_t>* to = IndexOf(*this, state)) to->insert(number);
+  if (bandit != nullptr && entry.header.has_bandit() && IsOpen(old_state) != IsOpen(state)) {
+    if (IsOpen(state)) {
+      bandit->OnOpened(entry.header.bandit().arm());
+    } else {
+      bandit->OnClosed(entry.header.bandit().arm());
+    }
+  }
+  entry.header.set_state(state);
+}
+
+void StudyState::RebuildTrialIndex() {
+  open_trials.clear();
+  requested_trials.clear();
+  for (TrialEntry& entry : trials) {
+    const Trial::State state = entry.header.state();
+    entry.header.set_state(Trial::STATE_UNSPECIFIED);
+    SetTrialState(entry, state);
+  }
 }
 
 absl::Duration StudyState::lease_duration() const {
@@ -73,22 +115,17 @@ hyperd::v1::TrialCounts StudyState::CountTrials() const {
   return counts;
 }
 
-int StudyState::CountOpenTrials() const {
-  int open = 0;
-  for (const TrialEntry& t : trials) open += IsOpen(t.header.state()) ? 1 : 0;
-  return open;
-}
+int StudyState::CountOpenTrials() const { return static_cast<int>(open_trials.size()); }
 
 int StudyState::CountFinishedTrials() const {
-  int finished = 0;
-  for (const TrialEntry& t : trials) finished += IsFinished(t.header.state()) ? 1 : 0;
-  return finished;
+  return static_cast<int>(trials.size() - open_trials.size() - requested_trials.size());
 }
 
 hyperd::v1::Study StudyState::ToProto() const {
   hyperd::v1::Study study = record.study;
   *study.mutable_trial_counts() = CountTrials();
-  study.set_sampler_status(sampler_status);
+  // A bandit's line changes with every reward: it is made when asked for, not on each reward.
+  study.set_sampler_status(bandit != nullptr ? bandit->StatusLine() : sampler_status);
   for (const algorithms::RungSummary& rung : scheduler->Summary()) {
     hyperd::v1::RungStatus* status = study.add_rungs();
     status->set_bracket(rung.bracket);

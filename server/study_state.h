@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@
 #include "algorithms/schedulers/scheduler.h"
 #include "algorithms/space/search_space.h"
 #include "hyperd/v1/hyperd.pb.h"
+#include "server/study_bandit.h"
 #include "storage/trial_store.h"
 
 namespace hyperd::server {
@@ -42,7 +44,14 @@ class StudyState {
   std::string sampler_status ABSL_GUARDED_BY(mu);
   // Incremental (rung tables, per-step statistics); rebuilt from the measurements at load.
   std::unique_ptr<algorithms::Scheduler> scheduler ABSL_GUARDED_BY(mu);
+  // Bandit studies only (is_bandit()): the policy and its arms; null otherwise.
+  std::unique_ptr<StudyBandit> bandit ABSL_GUARDED_BY(mu);
   bool deleted ABSL_GUARDED_BY(mu) = false;
+
+  // Trial numbers by state, kept by SetTrialState, so suggestions and limits never scan the
+  // whole history (a bandit study may hold 100,000 trials).
+  std::set<int64_t> open_trials ABSL_GUARDED_BY(mu);       // ACTIVE or STOPPING
+  std::set<int64_t> requested_trials ABSL_GUARDED_BY(mu);  // REQUESTED, oldest first
 
   // Suggestions of one study run one at a time (a strand on the worker pool), so a sampler always
   // starts from the state its previous call returned. Each job is called with OK to run, or with
@@ -52,7 +61,9 @@ class StudyState {
 
   // Immutable after Create: derived from the spec.
   const algorithms::SearchSpace& space() const { return space_; }
+  // Not for bandit studies, whose policy is `bandit`.
   const algorithms::Sampler& sampler() const { return *sampler_; }
+  bool is_bandit() const { return sampler_ == nullptr; }
   const std::string& sampler_name() const { return sampler_name_; }
   const std::string& objective_metric() const { return objective_metric_; }
   algorithms::Goal goal() const { return goal_; }
@@ -61,6 +72,12 @@ class StudyState {
   // The API view of the study (with trial counts) and of a trial (with its measurements).
   hyperd::v1::Study ToProto() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
   hyperd::v1::Trial TrialToProto(const TrialEntry& entry, bool with_measurements = true) const;
+
+  // Every change of a trial's state goes through here: it keeps open_trials, requested_trials
+  // and the bandit's pending pulls in step. RebuildTrialIndex derives them from scratch (load).
+  void SetTrialState(TrialEntry& entry, hyperd::v1::Trial::State state)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  void RebuildTrialIndex() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
 
   hyperd::v1::TrialCounts CountTrials() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
   // Trials held by workers (ACTIVE or STOPPING).

@@ -33,7 +33,7 @@ absl::StatusOr<std::vector<Assignment>> EnumerateArms(const SearchSpace& space, 
   const GridEnumeration grid(space, kUnusedContinuousPoints);
   if (grid.size() > static_cast<uint64_t>(max_arms)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "search_space: has ",
+        "parameters: the space has ",
         grid.size() == GridEnumeration::kSaturated ? absl::StrCat("at least ", grid.size())
                                                    : absl::StrCat(grid.size()),
         " points, more than the ", max_arms,
