@@ -14,8 +14,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/logging.h"
 #include "algorithms/samplers/random_bits.h"
+#include "common/logging.h"
 #include "common/status_macros.h"
 #include "server/request_validation.h"
 #include "server/spec_conversion.h"
@@ -591,24 +591,24 @@ void Runtime::Suggest(const std::shared_ptr<StudyState>& study_ptr,
     picked.push_back(entry.header.number());
   };
   // A new trial for a suggested configuration, handed to the caller.
-  const auto create = [&](const algorithms::Assignment& assignment,
-                          const hyperd::v1::BanditPull* pull)
-                          ABSL_EXCLUSIVE_LOCKS_REQUIRED(study.mu) {
-    TrialEntry entry;
-    const int64_t number = static_cast<int64_t>(study.trials.size());
-    entry.header.set_name(TrialName(study.id(), number));
-    entry.header.set_number(number);
-    ToParameters(assignment, entry.header.mutable_parameters());
-    *entry.header.mutable_create_time() = ToProtoTime(clock_->Now());
-    entry.header.set_max_resource(study.record.study.spec().resource().max_resource());
-    entry.header.set_origin(study.sampler_name());
-    entry.header.set_bracket(study.scheduler->AssignBracket(number));
-    if (pull != nullptr) *entry.header.mutable_bandit() = *pull;
-    study.trials.push_back(std::move(entry));
-    study.SetTrialState(study.trials.back(), Trial::REQUESTED);
-    activate(study.trials.back());
-    counters_.trials_created.fetch_add(1, std::memory_order_relaxed);
-  };
+  const auto create =
+      [&](const algorithms::Assignment& assignment, const hyperd::v1::BanditPull* pull)
+          ABSL_EXCLUSIVE_LOCKS_REQUIRED(study.mu) {
+            TrialEntry entry;
+            const int64_t number = static_cast<int64_t>(study.trials.size());
+            entry.header.set_name(TrialName(study.id(), number));
+            entry.header.set_number(number);
+            ToParameters(assignment, entry.header.mutable_parameters());
+            *entry.header.mutable_create_time() = ToProtoTime(clock_->Now());
+            entry.header.set_max_resource(study.record.study.spec().resource().max_resource());
+            entry.header.set_origin(study.sampler_name());
+            entry.header.set_bracket(study.scheduler->AssignBracket(number));
+            if (pull != nullptr) *entry.header.mutable_bandit() = *pull;
+            study.trials.push_back(std::move(entry));
+            study.SetTrialState(study.trials.back(), Trial::REQUESTED);
+            activate(study.trials.back());
+            counters_.trials_created.fetch_add(1, std::memory_order_relaxed);
+          };
   absl::Status bandit_error;
 
   {

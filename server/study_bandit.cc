@@ -30,12 +30,12 @@ absl::StatusOr<std::unique_ptr<StudyBandit>> StudyBandit::Create(
   const int context_dimension = spec.context_dimension();
   if (config.policy.algorithm == algorithms::BanditAlgorithm::kLinUcb) {
     if (context_dimension < 1 || context_dimension > algorithms::kMaxLinUcbContextDimension) {
-      return Invalid("context_dimension",
-                     absl::StrCat("linucb regresses on the context vector, so the study must "
-                                  "declare its length between 1 and ",
-                                  algorithms::kMaxLinUcbContextDimension, ", got ",
-                                  context_dimension,
-                                  " (e.g. 3 for the features [1, u, u^2] of a scalar u)"));
+      return Invalid(
+          "context_dimension",
+          absl::StrCat("linucb regresses on the context vector, so the study must "
+                       "declare its length between 1 and ",
+                       algorithms::kMaxLinUcbContextDimension, ", got ", context_dimension,
+                       " (e.g. 3 for the features [1, u, u^2] of a scalar u)"));
     }
   }
   std::unique_ptr<StudyBandit> bandit(new StudyBandit());
@@ -94,9 +94,9 @@ std::string StudyBandit::KeyOf(const algorithms::Assignment& assignment) const {
 absl::StatusOr<int> StudyBandit::ArmOf(const algorithms::Assignment& assignment) const {
   auto it = arm_by_key_.find(KeyOf(assignment));
   if (it == arm_by_key_.end()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "parameters: ", algorithms::FormatAssignment(assignment),
-        " is not one of the study's arms; list them with ListArms (hyperctl arms)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("parameters: ", algorithms::FormatAssignment(assignment),
+                     " is not one of the study's arms; list them with ListArms (hyperctl arms)"));
   }
   return it->second;
 }
@@ -117,8 +117,8 @@ std::optional<double> StudyBandit::RewardOf(hyperd::v1::Trial::State state,
   using hyperd::v1::Trial;
   if (state == Trial::INFEASIBLE) return 0.0;
   if (objective.has_value()) {
-    return algorithms::NormalizeReward(reward_.normalization,
-                                       goal == algorithms::Goal::kMaximize, *objective);
+    return algorithms::NormalizeReward(reward_.normalization, goal == algorithms::Goal::kMaximize,
+                                       *objective);
   }
   if (state == Trial::FAILED) return reward_.failure_reward;
   return std::nullopt;
@@ -126,8 +126,7 @@ std::optional<double> StudyBandit::RewardOf(hyperd::v1::Trial::State state,
 
 absl::Status StudyBandit::Apply(double reward, absl::Span<const double> context,
                                 uint64_t decision_seed, hyperd::v1::BanditPull& pull) {
-  RETURN_IF_ERROR(
-      policy_->Update(pull.arm(), reward, pull.probability(), context, decision_seed));
+  RETURN_IF_ERROR(policy_->Update(pull.arm(), reward, pull.probability(), context, decision_seed));
   pull.set_reward(reward);
   pull.set_reward_sequence(policy_->rewards_applied());
   return absl::OkStatus();
@@ -137,10 +136,9 @@ absl::Status StudyBandit::Replay(const hyperd::v1::BanditPull& pull,
                                  absl::Span<const double> context, uint64_t decision_seed) {
   if (pull.reward_sequence() != policy_->rewards_applied() + 1 || pull.arm() < 0 ||
       pull.arm() >= arm_count()) {
-    return absl::DataLossError(
-        absl::StrCat("bandit reward ", pull.reward_sequence(), " of arm ", pull.arm(),
-                     " does not follow reward ", policy_->rewards_applied(), " of ", arm_count(),
-                     " arms"));
+    return absl::DataLossError(absl::StrCat(
+        "bandit reward ", pull.reward_sequence(), " of arm ", pull.arm(),
+        " does not follow reward ", policy_->rewards_applied(), " of ", arm_count(), " arms"));
   }
   absl::Status applied =
       policy_->Update(pull.arm(), pull.reward(), pull.probability(), context, decision_seed);

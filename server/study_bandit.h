@@ -36,7 +36,7 @@ class StudyBandit {
   // with a path relative to the spec ("sampler.ucb1.alpha: ...", "search_space.parameters[0]
   // ('lr'): a bandit arm needs a finite set of values; ...", "context_dimension: ...").
   static absl::StatusOr<std::unique_ptr<StudyBandit>> Create(const hyperd::v1::StudySpec& spec,
-                                                            const algorithms::SearchSpace& space);
+                                                             const algorithms::SearchSpace& space);
 
   int arm_count() const { return static_cast<int>(arms_.size()); }
   const algorithms::Assignment& arm(int index) const { return arms_[index]; }

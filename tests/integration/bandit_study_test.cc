@@ -282,8 +282,8 @@ TEST_F(BanditStudyTest, ParallelWorkersGetDifferentArmsWhileRewardsArePending) {
 
 TEST_F(BanditStudyTest, LearnsTheBestArmAndShowsItInListArms) {
   for (const std::string sampler :
-       {"ucb1 {}", "ucb1 { tuned: true }", "thompson {}", "exp3 { horizon: 300 }",
-        "tsallis_inf {}", "ucb1 { drift { kind: DISCOUNTED } }"}) {
+       {"ucb1 {}", "ucb1 { tuned: true }", "thompson {}", "exp3 { horizon: 300 }", "tsallis_inf {}",
+        "ucb1 { drift { kind: DISCOUNTED } }"}) {
     SCOPED_TRACE(sampler);
     const std::string id = "learn" + std::to_string(std::hash<std::string>()(sampler) % 100000);
     ASSERT_TRUE(Create(id, sampler).ok());
@@ -453,12 +453,9 @@ TEST_F(BanditStudyTest, ARestartLeavesThePolicyExactlyAsItWas) {
     int context_dimension;
   };
   const std::vector<Policy> policies = {
-      {"ucb1 {}", 0},
-      {"ucb1 { drift { kind: SLIDING_WINDOW window: 20 } }", 0},
-      {"thompson {}", 0},
-      {"thompson { drift { kind: DISCOUNTED } }", 0},
-      {"exp3 {}", 0},
-      {"tsallis_inf {}", 0},
+      {"ucb1 {}", 0},     {"ucb1 { drift { kind: SLIDING_WINDOW window: 20 } }", 0},
+      {"thompson {}", 0}, {"thompson { drift { kind: DISCOUNTED } }", 0},
+      {"exp3 {}", 0},     {"tsallis_inf {}", 0},
       {"linucb {}", 2},
   };
   std::vector<std::vector<std::string>> twin_next;

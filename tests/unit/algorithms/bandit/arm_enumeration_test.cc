@@ -46,9 +46,10 @@ TEST(EnumerateArms, RefusesMoreArmsThanTheLimit) {
   SearchSpace space;
   space.parameters.push_back({"k", IntegerParameter{0, 999, Scale::kLinear, 1}, {}});
   EXPECT_TRUE(EnumerateArms(space, 1000).ok());
-  EXPECT_EQ(EnumerateArms(space, 999).status().message(),
-            "parameters: the space has 1000 points, more than the 999 arms a bandit study may have; use "
-            "fewer values or a non-bandit sampler");
+  EXPECT_EQ(
+      EnumerateArms(space, 999).status().message(),
+      "parameters: the space has 1000 points, more than the 999 arms a bandit study may have; use "
+      "fewer values or a non-bandit sampler");
 }
 
 TEST(EnumerateArms, RefusesAnInvalidSpace) {
