@@ -55,7 +55,8 @@ ABSL_FLAG(std::string, problems, "all",
           "rotate3, drift3, adversarial2, linear5.");
 ABSL_FLAG(std::string, policies, "default",
           "Comma-separated policies, or 'default' (all but thompson_ng): random, ucb1, "
-          "ucb1_tuned, thompson, thompson_ng, dts, exp3, exp3s, tsallis_inf, d_ucb, sw_ucb, "
+          "ucb1_tuned, thompson, thompson_ng, dts, exp3, exp3s, exp3_discounted, tsallis_inf, "
+          "d_ucb, sw_ucb, "
           "d_ucb_tuned, sw_ucb_tuned, linucb. A policy that does not apply to a problem "
           "(linucb without context, a tuned drift policy without segments) is skipped there.");
 ABSL_FLAG(int, batch, 1,

@@ -44,6 +44,11 @@ BanditConfig ConfigFor(absl::string_view name, const PolicyEnvironment& env) {
     config.algorithm = BanditAlgorithm::kExp3;
     config.exp3.horizon = env.horizon;
     if (name == "exp3s") config.exp3.switches = std::max<int64_t>(1, env.best_arm_switches);
+  } else if (name == "exp3_discounted") {
+    // No horizon: gamma comes from the memory length 1/(1 - 0.99) = 100 alone (it would be
+    // min(T, 100) with one, the same at every reported horizon), so one run serves every T.
+    config.algorithm = BanditAlgorithm::kExp3;
+    config.exp3.drift.kind = DriftKind::kDiscounted;
   } else if (name == "tsallis_inf") {
     config.algorithm = BanditAlgorithm::kTsallisInf;
   } else if (name == "linucb" || name == "linucb_raw" || name == "linucb_paper") {
@@ -68,6 +73,8 @@ const std::vector<PolicyInfo>& PolicyCatalog() {
       {"dts", "discounted Beta TS, gamma = 0.99", false, false, false},
       {"exp3", "EXP3, gamma tuned for T (g = T)", true, false, false},
       {"exp3s", "EXP3.S, alpha = 1/T, gamma from T and S", true, false, false},
+      {"exp3_discounted", "discounted EXP3, gamma_d = 0.99, gamma for memory 100", false, false,
+       false},
       {"tsallis_inf", "Tsallis-INF, eta_t = 2/sqrt(t)", false, false, false},
       {"d_ucb", "D-UCB, gamma = 0.99", false, false, false},
       {"sw_ucb", "SW-UCB, tau = 200", false, false, false},

@@ -9,6 +9,8 @@
 //   dts           discounted Beta Thompson sampling, gamma = 0.99 (§4)
 //   exp3          EXP3, gamma tuned for the horizon T (g = T, §3.1)
 //   exp3s         EXP3.S, alpha = 1/T, gamma from T and S = the best arm's switches (§3.1)
+//   exp3_discounted  discounted EXP3, gamma_d = 0.99, gamma from the memory length
+//                 1/(1 - gamma_d) = 100 (exp3_policy.h)
 //   tsallis_inf   Tsallis-INF, eta_t = 2/sqrt(t) (§3.2)
 //   d_ucb         D-UCB, gamma = 0.99, alpha = 2 (§4 default)
 //   sw_ucb        SW-UCB, tau = 200, alpha = 2 (§4 default)

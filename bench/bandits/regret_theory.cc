@@ -9,7 +9,7 @@ namespace hyperd::bench {
 namespace {
 
 bool IsForgetting(absl::string_view policy) {
-  return policy == "dts" || policy == "d_ucb" || policy == "sw_ucb";
+  return policy == "dts" || policy == "d_ucb" || policy == "sw_ucb" || policy == "exp3_discounted";
 }
 bool IsTunedForgetting(absl::string_view policy) {
   return policy == "d_ucb_tuned" || policy == "sw_ucb_tuned";

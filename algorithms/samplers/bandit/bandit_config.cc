@@ -61,9 +61,12 @@ absl::Status ValidateDrift(const DriftSettings& drift, const std::string& path, 
     if (drift.kind != DriftKind::kDiscounted) {
       return Invalid(path + ".discount", "is set but drift.kind is not DISCOUNTED");
     }
-    if (!(drift.discount > 0 && drift.discount < 1)) {
-      return Invalid(path + ".discount",
-                     absl::StrCat("must be in (0, 1) or 0 for the default, got ", drift.discount));
+    // Below 1e-3 the lazy forms' 1/discount per round overflows too fast to be worth it: such a
+    // policy forgets everything but the last reward anyway.
+    if (!(drift.discount >= 1e-3 && drift.discount < 1)) {
+      return Invalid(
+          path + ".discount",
+          absl::StrCat("must be in [0.001, 1) or 0 for the default, got ", drift.discount));
     }
   }
   if (drift.window != 0) {
@@ -133,6 +136,11 @@ absl::Status ValidateExp3(const Exp3Settings& settings) {
   if (settings.switches > 0 && settings.horizon == 0) {
     return Invalid("sampler.exp3.horizon",
                    "EXP3.S (switches > 0) derives gamma and share from the horizon; set it");
+  }
+  RETURN_IF_ERROR(ValidateDrift(settings.drift, "sampler.exp3.drift", /*allow_window=*/false));
+  if (settings.drift.kind != DriftKind::kNone && (settings.share != 0 || settings.switches != 0)) {
+    return Invalid("sampler.exp3.drift",
+                   "choose either fixed share (share/switches) or discounting, not both");
   }
   return absl::OkStatus();
 }

@@ -78,16 +78,23 @@ struct ThompsonSettings {
 
 // EXP3 (§3.1): p_i = (1 - gamma) w_i / sum w + gamma / K; log w_I += gamma * (r / p_I) / K.
 // share > 0 makes it EXP3.S: w_i <- w_i * exp(gamma x_i / K) + (e * share / K) * sum_j w_j.
+// drift kDiscounted makes it discounted EXP3 [hyperd]: every reward first multiplies every log w_i
+// by the discount gamma_d, then adds gamma * (r / p_I) / K to log w_I.
 struct Exp3Settings {
   // In (0, 1]. 0 = derived. Plain EXP3: min(1, sqrt(K ln K / ((e - 1) g))) with g = horizon, or,
   // when the horizon is unknown (0), the doubling trick: g = 2^k in epoch k, the epoch being the
   // smallest k with 2^k >= (rewards applied + 1), weights reset when the epoch changes.
   // EXP3.S with `switches` > 0: min(1, sqrt(K (S ln(K T) + e) / ((e - 1) T))).
+  // Discounted EXP3: the same formula with g = min(T, 1/(1 - gamma_d)), the memory length, where
+  // T is `horizon`, else drift.horizon, else unknown (g = 1/(1 - gamma_d)); no doubling trick.
   double gamma = 0;
   int64_t horizon = 0;  // T, number of rewards expected; 0 = unknown
   // EXP3.S fixed share alpha in (0, 1). 0 = 1/horizon when switches > 0, else plain EXP3.
   double share = 0;
   int64_t switches = 0;  // S, expected switches of the best arm; > 0 requires horizon > 0
+  // kNone (plain EXP3 / EXP3.S) or kDiscounted (§4 defaults: gamma_d = 0.99 or the tuning
+  // formula); not together with share or switches.
+  DriftSettings drift;
 };
 
 // Tsallis-INF (§3.2): p from FTRL with the 1/2-Tsallis entropy, eta_t = learning_rate / sqrt(t),

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
+#include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -16,6 +18,27 @@ namespace {
 
 constexpr double kE = 2.718281828459045;
 constexpr double kRenormaliseAbove = 1e250;
+// Discounted EXP3 rescales its log weights when the growth factor passes this (as D-UCB's
+// statistics do), so neither it nor the stored log weights can overflow.
+constexpr double kRescaleGrowthAbove = 1e200;
+constexpr double kMaxLogWeight = 1e300;
+
+bool IsDiscounted(const Exp3Settings& settings) {
+  return settings.drift.kind == DriftKind::kDiscounted;
+}
+
+// The configuration line of the state. Plain EXP3 and EXP3.S keep the line they had before
+// discounting existed, so their stored states stay readable.
+std::string Signature(const Exp3Settings& settings, int arm_count, double share, double discount) {
+  std::string signature =
+      absl::StrCat("exp3 arms=", arm_count, " gamma=", EncodeStateDouble(settings.gamma),
+                   " horizon=", settings.horizon, " share=", EncodeStateDouble(share),
+                   " switches=", settings.switches);
+  if (IsDiscounted(settings)) {
+    absl::StrAppend(&signature, " drift=discounted discount=", EncodeStateDouble(discount));
+  }
+  return signature;
+}
 
 }  // namespace
 
@@ -25,11 +48,13 @@ Exp3Policy::Exp3Policy(const Exp3Settings& settings, int arm_count)
       share_(settings.share > 0      ? settings.share
              : settings.switches > 0 ? 1.0 / static_cast<double>(settings.horizon)
                                      : 0.0),
-      doubling_(settings.gamma == 0 && settings.horizon == 0),
-      signature_(absl::StrCat("exp3 arms=", arm_count, " gamma=", EncodeStateDouble(settings.gamma),
-                              " horizon=", settings.horizon, " share=", EncodeStateDouble(share_),
-                              " switches=", settings.switches)),
+      doubling_(settings.gamma == 0 && settings.horizon == 0 && !IsDiscounted(settings)),
+      discount_(IsDiscounted(settings) ? ResolvedDiscount(settings.drift) : 0),
+      signature_(Signature(settings, arm_count, share_, discount_)),
       tally_(arm_count) {
+  if (discount_ > 0) {
+    discounted_ = MakeRewardStatistics(arm_count, DriftKind::kDiscounted, discount_, 0);
+  }
   ResetWeights();
 }
 
@@ -46,6 +71,7 @@ void Exp3Policy::ResetWeights() {
     share_total_ = arm_count_;
   } else {
     log_weights_.assign(arm_count_, 0.0);
+    weight_growth_ = 1;
   }
 }
 
@@ -58,8 +84,15 @@ double Exp3Policy::gamma() const {
     const double s = static_cast<double>(settings_.switches);
     return std::min(1.0, std::sqrt(k * (s * std::log(k * t) + kE) / ((kE - 1) * t)));
   }
-  // gamma = min(1, sqrt(K ln K / ((e - 1) g))), g = T or 2^epoch.
-  const double g = doubling_ ? std::ldexp(1.0, epoch_) : static_cast<double>(settings_.horizon);
+  // gamma = min(1, sqrt(K ln K / ((e - 1) g))), g = T or 2^epoch, or for discounted EXP3 the
+  // memory length 1/(1 - gamma_d), at most T.
+  double g = doubling_ ? std::ldexp(1.0, epoch_) : static_cast<double>(settings_.horizon);
+  if (discount_ > 0) {
+    const int64_t horizon =
+        settings_.horizon > 0 ? settings_.horizon : settings_.drift.horizon;  // 0 = unknown
+    g = 1 / (1 - discount_);
+    if (horizon > 0) g = std::min(g, static_cast<double>(horizon));
+  }
   return std::min(1.0, std::sqrt(k * std::log(k) / ((kE - 1) * g)));
 }
 
@@ -69,6 +102,12 @@ std::vector<double> Exp3Policy::Probabilities() const {
   if (share_ > 0) {
     for (int i = 0; i < arm_count_; ++i) {
       p[i] = share_weights_[i] + share_offset_;
+      total += p[i];
+    }
+  } else if (discount_ > 0) {
+    const double max_log = *std::max_element(log_weights_.begin(), log_weights_.end());
+    for (int i = 0; i < arm_count_; ++i) {
+      p[i] = std::exp((log_weights_[i] - max_log) / weight_growth_);
       total += p[i];
     }
   } else {
@@ -128,6 +167,15 @@ absl::Status Exp3Policy::Update(int arm, double reward, double probability,
         share_total_ += v + share_offset_;
       }
     }
+  } else if (discount_ > 0) {
+    if (weight_growth_ > kRescaleGrowthAbove) {
+      const double scale = 1 / weight_growth_;
+      for (double& v : log_weights_) v *= scale;
+      weight_growth_ = 1;
+    }
+    weight_growth_ /= discount_;  // log w_i <- gamma_d log w_i for every arm at once
+    log_weights_[arm] += weight_growth_ * step;
+    discounted_->Add(arm, reward);
   } else {
     log_weights_[arm] += step;
   }
@@ -137,7 +185,16 @@ absl::Status Exp3Policy::Update(int arm, double reward, double probability,
 
 std::vector<ArmSummary> Exp3Policy::Summary() const {
   const std::vector<double> probabilities = Probabilities();
-  return tally_.Summaries(&probabilities);
+  std::vector<ArmSummary> summaries = tally_.Summaries(&probabilities);
+  if (discounted_ == nullptr) return summaries;
+  // Discounted EXP3 reports what it remembers, as D-UCB does: the discounted counts and means.
+  const RewardStatisticsView view = discounted_->View();
+  for (int i = 0; i < arm_count_; ++i) {
+    summaries[i] = HoeffdingSummary(summaries[i].pulls, view.counts[i] * view.scale,
+                                    view.sums[i] * view.scale);
+    summaries[i].selection_probability = probabilities[i];
+  }
+  return summaries;
 }
 
 std::string Exp3Policy::SerializeState() const {
@@ -154,9 +211,14 @@ std::string Exp3Policy::SerializeState() const {
     writer.Field("share_weights");
     writer.Doubles(share_weights_);
   } else {
+    if (discount_ > 0) {
+      writer.Field("weight_growth");
+      writer.Double(weight_growth_);
+    }
     writer.Field("log_weights");
     writer.Doubles(log_weights_);
   }
+  if (discounted_ != nullptr) discounted_->Serialize(&writer);
   return std::move(writer).Finish();
 }
 
@@ -169,15 +231,25 @@ absl::Status Exp3Policy::RestoreState(absl::string_view state) {
   ASSIGN_OR_RETURN(const int64_t epoch, reader.Int("epoch", expected_epoch, expected_epoch));
   double offset = 0;
   double total = 0;
+  double growth = 1;
   std::vector<double> weights;
+  std::unique_ptr<RewardStatistics> discounted;
   if (share_ > 0) {
     RETURN_IF_ERROR(reader.Field("share_offset"));
     ASSIGN_OR_RETURN(offset, reader.Double("share_offset", 0, kRenormaliseAbove));
     RETURN_IF_ERROR(reader.Field("share_total"));
     ASSIGN_OR_RETURN(total, reader.Double("share_total", 1e-300, kRenormaliseAbove));
     RETURN_IF_ERROR(reader.Doubles("share_weights", arm_count_, 0, kRenormaliseAbove, &weights));
+  } else if (discount_ > 0) {
+    RETURN_IF_ERROR(reader.Field("weight_growth"));
+    ASSIGN_OR_RETURN(growth, reader.Double("weight_growth", 1, kRescaleGrowthAbove / discount_));
+    // Rewards are >= 0, so the discounted gains are too.
+    RETURN_IF_ERROR(reader.Doubles("log_weights", arm_count_, 0, kMaxLogWeight, &weights));
+    discounted = MakeRewardStatistics(arm_count_, DriftKind::kDiscounted, discount_, 0);
+    RETURN_IF_ERROR(discounted->Restore(&reader));
   } else {
-    RETURN_IF_ERROR(reader.Doubles("log_weights", arm_count_, -1e300, 1e300, &weights));
+    RETURN_IF_ERROR(
+        reader.Doubles("log_weights", arm_count_, -kMaxLogWeight, kMaxLogWeight, &weights));
   }
   RETURN_IF_ERROR(reader.Finish());
   tally_ = std::move(tally);
@@ -188,6 +260,8 @@ absl::Status Exp3Policy::RestoreState(absl::string_view state) {
     share_weights_ = std::move(weights);
   } else {
     log_weights_ = std::move(weights);
+    weight_growth_ = growth;
+    if (discounted != nullptr) discounted_ = std::move(discounted);
   }
   return absl::OkStatus();
 }

@@ -60,7 +60,7 @@ TEST(BanditConfig, RefusesOutOfRangeSettingsWithTheirFieldPath) {
   config.ucb1.drift.kind = DriftKind::kDiscounted;
   config.ucb1.drift.discount = 1;
   EXPECT_EQ(Error(config),
-            "sampler.ucb1.drift.discount: must be in (0, 1) or 0 for the default, got 1");
+            "sampler.ucb1.drift.discount: must be in [0.001, 1) or 0 for the default, got 1");
   config.ucb1.drift.discount = 0;
   config.ucb1.drift.window = 10;
   EXPECT_EQ(Error(config),
