@@ -1,4 +1,5 @@
-// TrialStore: where studies, trials, measurements and sampler state are kept durably.
+// TrialStore: where studies, trials, measurements, step reports and sampler state are kept
+// durably.
 //
 // The study runtime (server/) holds the live state in memory and is the only writer; the store
 // makes each write durable and gives everything back at start-up. No SQL or storage detail leaks
@@ -11,6 +12,7 @@
 #ifndef HYPERD_STORAGE_TRIAL_STORE_H_
 #define HYPERD_STORAGE_TRIAL_STORE_H_
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <variant>
@@ -43,11 +45,20 @@ struct MeasurementRecord {
   hyperd::v1::Measurement measurement;
 };
 
+// What a job saw at one optimizer update of a trial (ReportSteps). Every value comes back as it
+// was stored, including absent optionals, +-Inf, -0.0 and NaN (as a quiet NaN: the payload and
+// sign of a NaN are not kept).
+struct StepRecord {
+  std::string study_id;
+  int64_t trial_number = 0;
+  hyperd::v1::StepReport report;
+};
+
 // Mutations. Each replaces the whole row it names (insert or update).
 struct PutStudy {
   StudyRecord record;
 };
-// Deletes the study with all its trials and measurements.
+// Deletes the study with all its trials, measurements and step reports.
 struct DeleteStudy {
   std::string study_id;
 };
@@ -60,12 +71,23 @@ struct PutTrial {
 struct PutMeasurement {
   MeasurementRecord record;
 };
+// Step reports of one trial, appended in one request (any order, any count: 50 to 1000 is
+// typical, 10,000 fine). Append-only; (study, trial, step) is unique. A step already stored, or
+// repeated within `steps`, is an ALREADY_EXISTS error for the batch's request, which then writes
+// none of them (the runtime never does it: duplicates are skipped in memory). The trial must
+// exist (FAILED_PRECONDITION otherwise). An empty `steps` writes nothing.
+struct PutSteps {
+  std::string study_id;
+  int64_t trial_number = 0;
+  std::vector<hyperd::v1::StepReport> steps;
+};
 struct PutSamplerState {
   std::string study_id;
   std::string sampler_state;
 };
 
-using Mutation = std::variant<PutStudy, DeleteStudy, PutTrial, PutMeasurement, PutSamplerState>;
+using Mutation =
+    std::variant<PutStudy, DeleteStudy, PutTrial, PutMeasurement, PutSteps, PutSamplerState>;
 
 // The mutations of one request, applied atomically: all or none.
 using WriteBatch = std::vector<Mutation>;
@@ -75,6 +97,7 @@ struct StudySnapshot {
   StudyRecord study;
   std::vector<TrialRecord> trials;              // by increasing number
   std::vector<MeasurementRecord> measurements;  // by trial number, then step
+  std::vector<StepRecord> steps;                // by trial number, then step
 };
 
 // Thread-safe.

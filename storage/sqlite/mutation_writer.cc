@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "google/protobuf/timestamp.pb.h"
+#include "storage/sqlite/step_columns.h"
 
 namespace hyperd::storage::sqlite {
 namespace {
@@ -27,6 +28,11 @@ ON CONFLICT(study_id, number) DO UPDATE SET
 
 constexpr char kInsertMeasurement[] =
     "INSERT INTO measurement(study_id, trial_number, step, body) VALUES(?1, ?2, ?3, ?4)";
+
+constexpr char kInsertStep[] = R"sql(
+INSERT INTO step_report(study_id, trial_number, step, lr_applied, loss, grad_norm_l2, grad_norm_l1,
+                        hd_dot, special_values)
+VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9))sql";
 
 constexpr char kUpdateSamplerState[] = "UPDATE study SET sampler_state = ?2 WHERE study_id = ?1";
 
@@ -128,6 +134,46 @@ absl::Status Apply(Connection& db, const PutMeasurement& put) {
       std::move(status),
       absl::StrCat("trial ", record.trial_number, " of study '", record.study_id, "'"),
       "write the trial with PutTrial first");
+}
+
+absl::Status Apply(Connection& db, const PutSteps& put) {
+  RETURN_IF_ERROR(RequireStudyId(put.study_id, "PutSteps.study_id"));
+  if (put.steps.empty()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(Statement insert, db.Prepare(kInsertStep));
+  // One statement reused for every row, inside the request's savepoint: a failing row undoes
+  // the whole request.
+  for (const hyperd::v1::StepReport& report : put.steps) {
+    const StepColumns columns = EncodeStepColumns(report);
+    insert.BindText(1, put.study_id);
+    insert.BindInt64(2, put.trial_number);
+    insert.BindInt64(3, report.step());
+    for (int i = 0; i < kStepValueColumns; ++i) {
+      if (columns.values[i].has_value()) {
+        insert.BindDouble(4 + i, *columns.values[i]);
+      } else {
+        insert.BindNull(4 + i);
+      }
+    }
+    insert.BindInt64(4 + kStepValueColumns, columns.special_values);
+    absl::Status status = insert.Run("inserting into step_report");
+    insert.Reset();
+    if (status.ok()) continue;
+    // The context is built only on failure: a request can carry thousands of steps.
+    const std::string context =
+        absl::StrCat("writing the report of step ", report.step(), " of trial ", put.trial_number,
+                     " of study '", put.study_id, "': ", status.message());
+    if (status.code() == absl::StatusCode::kAlreadyExists) {
+      return absl::AlreadyExistsError(
+          absl::StrCat(context,
+                       " (this step is already stored for the trial, or PutSteps.steps lists it "
+                       "twice; report each step once)"));
+    }
+    return ExplainMissingParent(
+        absl::Status(status.code(), context),
+        absl::StrCat("trial ", put.trial_number, " of study '", put.study_id, "'"),
+        "write the trial with PutTrial first");
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Apply(Connection& db, const PutSamplerState& put) {

@@ -14,8 +14,10 @@ namespace hyperd::storage::sqlite {
 // Errors (each message says what was being written):
 //   INVALID_ARGUMENT     an empty study_id
 //   NOT_FOUND            PutSamplerState for a study that does not exist
-//   FAILED_PRECONDITION  PutTrial without its study, PutMeasurement without its trial
-//   ALREADY_EXISTS       PutMeasurement for a (study, trial, step) already stored
+//   FAILED_PRECONDITION  PutTrial without its study, PutMeasurement or PutSteps without its trial
+//   ALREADY_EXISTS       PutMeasurement for a (study, trial, step) already stored; PutSteps with
+//                        a step already stored or listed twice (rows it inserted before the
+//                        failing one are undone only by the caller's savepoint)
 //   others               as mapped by sqlite_status.h
 // DeleteStudy of a study that does not exist succeeds and changes nothing.
 absl::Status ApplyMutation(Connection& db, const Mutation& mutation);

@@ -45,12 +45,33 @@ CREATE INDEX trial_by_study_state ON trial(study_id, state);
 CREATE INDEX trial_open_by_lease_expiry ON trial(lease_expire_us) WHERE state IN (2, 3);
 )sql";
 
+// Per-optimizer-step reports (ReportSteps, lr-schedules.md §6), append-only like measurements.
+// The values are REAL columns so they can be queried; special_values restores what REAL cannot
+// hold (step_columns.h): bits 0-4 NaN, bits 8-12 -0.0, of lr_applied ... hd_dot in column order
+// (7967 = 0x1F1F).
+constexpr char kCreateStepReports[] = R"sql(
+CREATE TABLE step_report (
+  study_id       TEXT    NOT NULL,
+  trial_number   INTEGER NOT NULL,
+  step           INTEGER NOT NULL,
+  lr_applied     REAL,              -- NULL only when NaN
+  loss           REAL,              -- NULL when absent or NaN
+  grad_norm_l2   REAL,
+  grad_norm_l1   REAL,
+  hd_dot         REAL,
+  special_values INTEGER NOT NULL CHECK ((special_values & ~7967) = 0),
+  PRIMARY KEY (study_id, trial_number, step),
+  FOREIGN KEY (study_id, trial_number) REFERENCES trial(study_id, number) ON DELETE CASCADE
+) STRICT, WITHOUT ROWID;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
   static const auto* const kMigrations = new std::vector<Migration>{
       {1, "create study, trial and measurement tables", kCreateTables},
       {2, "index trials by state and open trials by lease expiry", kCreateTrialIndexes},
+      {3, "create the step_report table", kCreateStepReports},
   };
   return *kMigrations;
 }

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "storage/sqlite/step_columns.h"
 
 namespace hyperd::storage::sqlite {
 namespace {
@@ -15,6 +16,10 @@ constexpr char kSelectStudies[] =
 constexpr char kSelectTrials[] = "SELECT study_id, header FROM trial ORDER BY study_id, number";
 constexpr char kSelectMeasurements[] =
     "SELECT study_id, trial_number, body FROM measurement ORDER BY study_id, trial_number, step";
+constexpr char kSelectSteps[] = R"sql(
+SELECT study_id, trial_number, step, lr_applied, loss, grad_norm_l2, grad_norm_l1, hd_dot,
+       special_values
+FROM step_report ORDER BY study_id, trial_number, step)sql";
 
 template <typename Message>
 absl::Status ParseBlob(absl::string_view blob, Message& message, absl::string_view what) {
@@ -85,10 +90,41 @@ absl::Status ReadMeasurements(Connection& db, std::vector<StudySnapshot>& out,
   }
 }
 
+absl::Status ReadSteps(Connection& db, std::vector<StudySnapshot>& out, const StudyIndex& index) {
+  ASSIGN_OR_RETURN(Statement select, db.Prepare(kSelectSteps));
+  // Rows come grouped by study: look the owner up once per study, not once per step.
+  StudySnapshot* owner = nullptr;
+  while (true) {
+    ASSIGN_OR_RETURN(bool has_row, select.Step("reading step reports"));
+    if (!has_row) return absl::OkStatus();
+    const absl::string_view study_id = select.ColumnText(0);
+    StepRecord record;
+    record.trial_number = select.ColumnInt64(1);
+    record.report.set_step(select.ColumnInt64(2));
+    StepColumns columns;
+    for (int i = 0; i < kStepValueColumns; ++i) {
+      if (!select.ColumnIsNull(3 + i)) columns.values[i] = select.ColumnDouble(3 + i);
+    }
+    columns.special_values = select.ColumnInt64(3 + kStepValueColumns);
+    if (owner == nullptr || owner->study.study_id != study_id) {
+      ASSIGN_OR_RETURN(owner, Owner(out, index, study_id,
+                                    absl::StrCat("the step reports of study '", study_id, "'")));
+    }
+    record.study_id = owner->study.study_id;
+    if (absl::Status decoded = DecodeStepColumns(columns, record.report); !decoded.ok()) {
+      return absl::Status(
+          decoded.code(),
+          absl::StrCat("reading the report of step ", record.report.step(), " of trial ",
+                       record.trial_number, " of study '", study_id, "': ", decoded.message()));
+    }
+    owner->steps.push_back(std::move(record));
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<StudySnapshot>> ReadAllStudies(Connection& db) {
-  // One read transaction: the three queries see the same committed state. It ends before we
+  // One read transaction: the four queries see the same committed state. It ends before we
   // return so it never holds back a WAL checkpoint.
   RETURN_IF_ERROR(db.Run("BEGIN", "starting the read transaction"));
   std::vector<StudySnapshot> studies;
@@ -96,6 +132,7 @@ absl::StatusOr<std::vector<StudySnapshot>> ReadAllStudies(Connection& db) {
   absl::Status status = ReadStudies(db, studies, index);
   if (status.ok()) status = ReadTrials(db, studies, index);
   if (status.ok()) status = ReadMeasurements(db, studies, index);
+  if (status.ok()) status = ReadSteps(db, studies, index);
   absl::Status end = db.Run(status.ok() ? "COMMIT" : "ROLLBACK", "ending the read transaction");
   if (!status.ok()) return status;
   if (!end.ok()) return end;

@@ -41,6 +41,10 @@ void Statement::BindInt64(int index, int64_t value) {
   NoteBindResult(sqlite3_bind_int64(stmt_, index, value));
 }
 
+void Statement::BindDouble(int index, double value) {
+  NoteBindResult(sqlite3_bind_double(stmt_, index, value));
+}
+
 void Statement::BindText(int index, absl::string_view value) {
   // A null pointer would bind SQL NULL; "" keeps an empty string a string.
   const char* data = value.data() != nullptr ? value.data() : "";
@@ -74,7 +78,16 @@ absl::Status Statement::Run(absl::string_view context) {
   return absl::OkStatus();
 }
 
+void Statement::Reset() {
+  // The result of the last step was already reported by Step() or Run().
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+  bind_error_ = SQLITE_OK;
+}
+
 int64_t Statement::ColumnInt64(int index) const { return sqlite3_column_int64(stmt_, index); }
+
+double Statement::ColumnDouble(int index) const { return sqlite3_column_double(stmt_, index); }
 
 absl::string_view Statement::ColumnText(int index) const {
   const unsigned char* text = sqlite3_column_text(stmt_, index);

@@ -32,6 +32,8 @@ class Statement {
   // Parameters are 1-based. Text and blob bytes are not copied: they must stay valid until the
   // last Step(). A bind error is reported by the next Step() or Run().
   void BindInt64(int index, int64_t value);
+  // SQLite has no NaN: a NaN binds as NULL, and a -0.0 in a REAL column reads back as 0.0.
+  void BindDouble(int index, double value);
   void BindText(int index, absl::string_view value);
   void BindBlob(int index, absl::string_view value);  // an empty value is a zero-length blob
   void BindNull(int index);
@@ -42,8 +44,12 @@ class Statement {
   // Runs a statement that returns no rows to completion.
   absl::Status Run(absl::string_view context);
 
+  // Makes the statement ready to run again with new bindings (a loop of inserts).
+  void Reset();
+
   // Columns of the current row, 0-based. Text and blob views are valid until the next Step().
   int64_t ColumnInt64(int index) const;
+  double ColumnDouble(int index) const;
   absl::string_view ColumnText(int index) const;
   absl::string_view ColumnBlob(int index) const;
   bool ColumnIsNull(int index) const;

@@ -84,7 +84,7 @@ TEST(Schema, FreshDatabaseEndsAtLatestVersionWithStrictTables) {
   RawDb raw(path);
   EXPECT_EQ(raw.QueryInt64("PRAGMA user_version"), LatestSchemaVersion());
   EXPECT_EQ(raw.QueryTextRows("SELECT name FROM pragma_table_list WHERE strict = 1 ORDER BY name"),
-            "measurement\nstudy\ntrial\n");
+            "measurement\nstep_report\nstudy\ntrial\n");
   EXPECT_EQ(raw.QueryTextRows("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT "
                               "NULL ORDER BY name"),
             "trial_by_study_state\ntrial_open_by_lease_expiry\n");
@@ -117,6 +117,33 @@ TEST(Schema, FixtureAtEveryOlderVersionMigratesToLatestAndKeepsItsRows) {
     EXPECT_EQ(raw.QueryInt64("PRAGMA user_version"), LatestSchemaVersion());
     EXPECT_EQ(raw.QueryTextRows(kSchemaQuery), fresh_schema);
   }
+}
+
+TEST(Schema, Version2DatabaseGainsStepReportsForItsExistingTrials) {
+  ScopedTempDir dir;
+  const std::string path = dir.File("v2.db");
+  WriteFixture(path, 2);
+  SeedVersion1Rows(path);
+  ASSERT_EQ(RawDb(path).QueryInt64(
+                "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'step_report'"),
+            0);
+
+  absl::StatusOr<std::unique_ptr<SqliteTrialStore>> store = OpenStore(path);
+  ASSERT_TRUE(store.ok()) << store.status();
+  hyperd::v1::StepReport report;
+  report.set_step(4);
+  report.set_lr_applied(0.01);
+  report.set_grad_norm_l2(1.5);
+  ASSERT_TRUE((*store)->CommitAndWait({PutSteps{"old", 0, {report}}}).ok());
+  absl::StatusOr<std::vector<StudySnapshot>> studies = (*store)->LoadAll();
+  ASSERT_TRUE(studies.ok()) << studies.status();
+  ASSERT_EQ(studies->size(), 1u);
+  EXPECT_EQ((*studies)[0].measurements.size(), 1u);
+  ASSERT_EQ((*studies)[0].steps.size(), 1u);
+  EXPECT_EQ((*studies)[0].steps[0].report.step(), 4);
+  EXPECT_EQ((*studies)[0].steps[0].report.grad_norm_l2(), 1.5);
+  EXPECT_FALSE((*studies)[0].steps[0].report.has_loss());
+  EXPECT_EQ(RawDb(path).QueryInt64("PRAGMA user_version"), 3);
 }
 
 TEST(Schema, DatabaseFromNewerHyperdIsRefusedAndLeftUnchanged) {
