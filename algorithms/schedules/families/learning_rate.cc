@@ -128,6 +128,10 @@ double FamilyShape(const Schedule& schedule, int64_t t, int64_t e, int64_t n) {
       return PiecewiseConstantShape(schedule.piecewise_constant, t);
     case ScheduleFamily::kTabulated:
       return TabulatedShape(schedule.tabulated, t, schedule.total_steps);
+    case ScheduleFamily::kStep:
+      // StepLR's closed form gamma^(last_epoch // step_size) with last_epoch = e.
+      return std::pow(schedule.step.gamma,
+                      static_cast<double>(e / std::max<int64_t>(1, schedule.step.step_size)));
   }
   return 1.0;  // Unreachable: every family is handled above.
 }

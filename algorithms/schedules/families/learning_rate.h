@@ -16,8 +16,8 @@
 //     wasted). With W > 0 the family below starts at its own e = 0 at t = W, exactly like
 //     SequentialLR([LinearLR(a, 1, W), <family scheduler>], milestones=[W]); so s_{W−1} < 1 and
 //     s_W is the family's first value: exactly 1 (the peak) for constant, linear, cosine,
-//     polynomial, wsd and inverse_sqrt; 1/div_factor for onecycle; the product of the factors of
-//     the milestones <= W for piecewise_constant.
+//     polynomial, wsd, inverse_sqrt and step; 1/div_factor for onecycle; the product of the factors
+//     of the milestones <= W for piecewise_constant.
 //
 // Families, t >= W:
 //   constant            1.  (PyTorch ConstantLR(factor=1) / HF get_constant_schedule_with_warmup.)
@@ -41,8 +41,12 @@
 //                       Phase ends pct·N − 1 and N − 1 (three-phase: pct·N − 1, 2·pct·N − 2,
 //                       N − 1); PyTorch's float phase boundaries are kept as is.
 //   piecewise_constant  product of factors[i] over milestones[i] <= t (absolute steps, not e).
-//                       PyTorch MultiStepLR(milestones, gamma) is all factors equal to gamma;
-//                       StepLR(step_size, gamma) is milestones k·step_size.
+//                       PyTorch MultiStepLR(milestones, gamma) is all factors equal to gamma.
+//   step                gamma^floor(e / step_size): PyTorch StepLR(step_size, gamma)
+//                       (_get_closed_form_lr: base_lr·gamma^(last_epoch // step_size)) at
+//                       last_epoch = e, so decays happen at t = W + k·step_size and s_W = 1.
+//                       Without warm-up this is piecewise_constant with milestones k·step_size.
+//                       No floor (StepLR has none).
 //   tabulated           shape[] linearly interpolated at u = t/(T−1) on the grid i/(n−1)
 //                       (T = 1: u = 0). No library equivalent: exported as LambdaLR. Takes no
 //                       warm-up (validation requires W = 0); refined shapes end at 0 at t = T−1.

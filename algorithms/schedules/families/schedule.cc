@@ -26,6 +26,8 @@ absl::string_view ScheduleFamilyName(ScheduleFamily family) {
       return "piecewise_constant";
     case ScheduleFamily::kTabulated:
       return "tabulated";
+    case ScheduleFamily::kStep:
+      return "step";
   }
   return "unknown";
 }
@@ -34,8 +36,8 @@ std::optional<ScheduleFamily> ScheduleFamilyFromName(absl::string_view name) {
   for (ScheduleFamily family :
        {ScheduleFamily::kConstant, ScheduleFamily::kLinear, ScheduleFamily::kCosine,
         ScheduleFamily::kWsd, ScheduleFamily::kInverseSqrt, ScheduleFamily::kPolynomial,
-        ScheduleFamily::kOneCycle, ScheduleFamily::kPiecewiseConstant,
-        ScheduleFamily::kTabulated}) {
+        ScheduleFamily::kOneCycle, ScheduleFamily::kPiecewiseConstant, ScheduleFamily::kTabulated,
+        ScheduleFamily::kStep}) {
     if (ScheduleFamilyName(family) == name) return family;
   }
   return std::nullopt;

@@ -40,10 +40,11 @@ enum class ScheduleFamily {
   kOneCycle,
   kPiecewiseConstant,
   kTabulated,
+  kStep,
 };
 
 // The spec's family name ("constant", "linear", "cosine", "wsd", "inverse_sqrt", "polynomial",
-// "onecycle", "piecewise_constant", "tabulated"); also the path segment of that family's
+// "onecycle", "piecewise_constant", "tabulated", "step"); also the path segment of that family's
 // parameters.
 absl::string_view ScheduleFamilyName(ScheduleFamily family);
 
@@ -94,6 +95,13 @@ struct TabulatedParams {
   std::vector<double> shape;  // n >= 2 values in [0, 1]
 };
 
+// PyTorch StepLR(step_size, gamma): s = gamma^floor(e / step_size), e = t − W (the StepLR restarts
+// at its own epoch 0 when the warm-up ends, as in SequentialLR). No floor, like StepLR.
+struct StepParams {
+  int64_t step_size = 0;  // >= 1; 0 (unset) is invalid.
+  double gamma = 0.1;     // in (0, 1]: StepLR's default 0.1.
+};
+
 struct Schedule {
   ScheduleFamily family = ScheduleFamily::kConstant;
   double base_lr = 0.0;              // γ, the peak LR; must be set (> 0).
@@ -107,6 +115,7 @@ struct Schedule {
   OneCycleParams onecycle;
   PiecewiseConstantParams piecewise_constant;
   TabulatedParams tabulated;
+  StepParams step;
 };
 
 }  // namespace hyperd::algorithms::schedules

@@ -121,6 +121,20 @@ void CheckPiecewiseConstant(Errors& errors, const PiecewiseConstantParams& param
   }
 }
 
+void CheckStep(Errors& errors, const StepParams& params) {
+  if (params.step_size < 1) {
+    errors.Add("step.step_size",
+               absl::StrCat("must be >= 1 (the LR is multiplied by gamma every step_size steps), "
+                            "got ",
+                            params.step_size));
+  }
+  if (!(std::isfinite(params.gamma) && params.gamma > 0.0 && params.gamma <= 1.0)) {
+    errors.Add("step.gamma",
+               absl::StrCat("must be in (0, 1] (the decay factor; PyTorch's default is 0.1), got ",
+                            params.gamma));
+  }
+}
+
 void CheckTabulated(Errors& errors, const Schedule& schedule) {
   const std::vector<double>& shape = schedule.tabulated.shape;
   if (shape.size() < 2) {
@@ -190,6 +204,9 @@ absl::Status ValidateSchedule(const Schedule& schedule) {
       break;
     case ScheduleFamily::kTabulated:
       CheckTabulated(errors, schedule);
+      break;
+    case ScheduleFamily::kStep:
+      CheckStep(errors, schedule.step);
       break;
   }
   return errors.ToStatus();

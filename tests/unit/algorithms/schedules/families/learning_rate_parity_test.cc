@@ -135,6 +135,36 @@ TEST(PyTorchParity, PiecewiseConstantWithEvenlySpacedMilestonesIsStepLR) {
   ExpectVector(schedule, {0, 29, 30, 59, 60, 89}, {0.05, 0.05, 0.005, 0.005, 0.0005, 0.0005});
 }
 
+// PyTorch docs, StepLR(step_size=30, gamma=0.1), lr = 0.05, as the step family: 0.05 / 0.005 /
+// 0.0005 on [0, 30) / [30, 60) / [60, 90); the hold at T is gamma^(90 // 30) = 1e-3 · 0.05.
+TEST(PyTorchParity, StepIsStepLR) {
+  Schedule schedule = Make(ScheduleFamily::kStep, 0.05, 90, 0);
+  schedule.step = {30, 0.1};
+  ExpectVector(schedule, {0, 1, 29, 30, 31, 59, 60, 89, 90},
+               {0.05, 0.05, 0.05, 0.005, 0.005, 0.005, 0.0005, 0.0005, 0.00005});
+}
+
+// StepLR's closed form base_lr · gamma ** (last_epoch // step_size), hand-computed for
+// step_size = 7, gamma = 0.5, b = 0.2: e = 0, 6 → 0.2; 7, 13 → 0.1; 14 → 0.05; 48 → 0.2·0.5^6;
+// 49 → 0.2·0.5^7.
+TEST(PyTorchParity, StepMatchesTheStepLRClosedFormAtChosenSteps) {
+  Schedule schedule = Make(ScheduleFamily::kStep, 0.2, 50, 0);
+  schedule.step = {7, 0.5};
+  ExpectVector(schedule, {0, 6, 7, 13, 14, 48, 49},
+               {0.2, 0.2, 0.1, 0.1, 0.05, 0.003125, 0.0015625});
+}
+
+// SequentialLR([LinearLR(0.1, total_iters=5), StepLR(step_size=3, gamma=0.5)], milestones=[5]),
+// b = 0.1: the StepLR restarts at its own epoch 0 at t = 5, so it decays at t = 8, 11, 14
+// (e = t − 5 = 3, 6, 9), not at multiples of 3 of the global step.
+TEST(PyTorchParity, WarmupThenStepIsSequentialLRWithMilestoneAtW) {
+  Schedule schedule = Make(ScheduleFamily::kStep, 0.1, 15, 5);
+  schedule.warmup_start_factor = 0.1;
+  schedule.step = {3, 0.5};
+  ExpectVector(schedule, {0, 1, 4, 5, 6, 7, 8, 10, 11, 13, 14, 15},
+               {0.01, 0.028, 0.082, 0.1, 0.1, 0.1, 0.05, 0.05, 0.025, 0.025, 0.0125, 0.0125});
+}
+
 // HF get_linear_schedule_with_warmup, W=10, N=100 (multiplier; base_lr = 1). Gotcha: s_0 = 0 (the
 // first update is wasted) and the last update (s=99) is 1/90 above 0; 0 is reached at s = N.
 TEST(HuggingFaceParity, LinearIsGetLinearScheduleWithWarmup) {

@@ -216,6 +216,45 @@ TEST(ScheduleProperties, PiecewiseConstantMilestonesAreAbsoluteStepsAfterWarmup)
   EXPECT_DOUBLE_EQ(ScheduleShapeAt(schedule, 100), 0.3);
 }
 
+TEST(ScheduleProperties, StepWithoutWarmupIsPiecewiseConstantAtMultiplesOfStepSize) {
+  Schedule step;
+  step.family = ScheduleFamily::kStep;
+  step.base_lr = 0.3;
+  step.total_steps = 100;
+  step.step = {12, 0.7};
+  Schedule piecewise = step;
+  piecewise.family = ScheduleFamily::kPiecewiseConstant;
+  for (int64_t milestone = 12; milestone <= 100; milestone += 12) {
+    piecewise.piecewise_constant.milestones.push_back(milestone);
+    piecewise.piecewise_constant.factors.push_back(0.7);
+  }
+  ASSERT_TRUE(ValidateSchedule(step).ok()) << ValidateSchedule(step);
+  ASSERT_TRUE(ValidateSchedule(piecewise).ok()) << ValidateSchedule(piecewise);
+  for (int64_t t = 0; t <= 100; ++t) {
+    EXPECT_NEAR(LearningRateAt(step, t), LearningRateAt(piecewise, t), 1e-15) << t;
+  }
+}
+
+TEST(ScheduleProperties, StepCountsItsDecaysFromTheEndOfWarmupAndNeverRises) {
+  Schedule schedule;
+  schedule.family = ScheduleFamily::kStep;
+  schedule.base_lr = 1.0;
+  schedule.total_steps = 60;
+  schedule.warmup_steps = 10;
+  schedule.step = {20, 0.5};
+  ASSERT_TRUE(ValidateSchedule(schedule).ok()) << ValidateSchedule(schedule);
+  EXPECT_EQ(ScheduleShapeAt(schedule, 9), 0.9);
+  EXPECT_EQ(ScheduleShapeAt(schedule, 10), 1.0);
+  EXPECT_EQ(ScheduleShapeAt(schedule, 29), 1.0);
+  EXPECT_EQ(ScheduleShapeAt(schedule, 30), 0.5);
+  EXPECT_EQ(ScheduleShapeAt(schedule, 50), 0.25);
+  EXPECT_EQ(ScheduleShapeAt(schedule, 60), 0.25);   // T: e = 50 → gamma^2
+  EXPECT_EQ(ScheduleShapeAt(schedule, 500), 0.25);  // clamped to T
+  for (int64_t t = 11; t <= 60; ++t) {
+    EXPECT_LE(ScheduleShapeAt(schedule, t), ScheduleShapeAt(schedule, t - 1)) << t;
+  }
+}
+
 // Spec §2.6: constant norms refine to [1, .75, .5, .25, 0] for T = 5; reused at T' = 9 the table
 // is read at u = t/8, so odd steps fall halfway between grid points (spec §2.4 Run B).
 TEST(ScheduleProperties, TabulatedInterpolatesLinearlyInNormalisedTime) {

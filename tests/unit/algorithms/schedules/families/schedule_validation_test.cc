@@ -61,10 +61,11 @@ TEST(ScheduleFamilyName, RoundTripsThroughScheduleFamilyFromName) {
   for (ScheduleFamily family :
        {ScheduleFamily::kConstant, ScheduleFamily::kLinear, ScheduleFamily::kCosine,
         ScheduleFamily::kWsd, ScheduleFamily::kInverseSqrt, ScheduleFamily::kPolynomial,
-        ScheduleFamily::kOneCycle, ScheduleFamily::kPiecewiseConstant,
-        ScheduleFamily::kTabulated}) {
+        ScheduleFamily::kOneCycle, ScheduleFamily::kPiecewiseConstant, ScheduleFamily::kTabulated,
+        ScheduleFamily::kStep}) {
     EXPECT_EQ(ScheduleFamilyFromName(ScheduleFamilyName(family)), family);
   }
+  EXPECT_EQ(ScheduleFamilyName(ScheduleFamily::kStep), "step");
   EXPECT_EQ(ScheduleFamilyName(ScheduleFamily::kInverseSqrt), "inverse_sqrt");
   EXPECT_EQ(ScheduleFamilyFromName("Cosine"), std::nullopt);
   EXPECT_EQ(ScheduleFamilyFromName("uba"), std::nullopt);
@@ -190,6 +191,31 @@ TEST(ValidateSchedule, ChecksPiecewiseConstantMilestonesAndFactors) {
   EXPECT_THAT(message, HasSubstr("schedule.piecewise_constant.factors[1]: must be finite and >= 0, "
                                  "got -1"));
   EXPECT_THAT(message, Not(HasSubstr("milestones[1]")));
+}
+
+TEST(ValidateSchedule, AcceptsStepWithAStepSizeAndGammaUpToOne) {
+  Schedule schedule = Valid(ScheduleFamily::kStep);
+  schedule.step.step_size = 1;
+  EXPECT_TRUE(ValidateSchedule(schedule).ok()) << ValidateSchedule(schedule);
+  schedule.step = {5000, 1.0};  // longer than the run, and gamma 1: constant, still valid
+  EXPECT_TRUE(ValidateSchedule(schedule).ok()) << ValidateSchedule(schedule);
+}
+
+TEST(ValidateSchedule, ChecksStepSizeAndGammaAndRefusesAFloor) {
+  Schedule schedule = Valid(ScheduleFamily::kStep);  // step_size unset (0)
+  ExpectInvalid(schedule, "schedule.step.step_size: must be >= 1");
+  schedule.step = {-3, 0.0};
+  ExpectInvalid(schedule,
+                "schedule.step.step_size: must be >= 1 (the LR is multiplied by gamma "
+                "every step_size steps), got -3; schedule.step.gamma: must be in (0, 1] "
+                "(the decay factor; PyTorch's default is 0.1), got 0");
+  schedule.step = {10, 1.5};
+  ExpectInvalid(schedule, "schedule.step.gamma: must be in (0, 1]");
+  schedule.step.gamma = std::numeric_limits<double>::quiet_NaN();
+  ExpectInvalid(schedule, "schedule.step.gamma: must be in (0, 1]");
+  schedule.step.gamma = 0.5;
+  schedule.min_lr_ratio = 0.1;
+  ExpectInvalid(schedule, "schedule.min_lr_ratio: family step has no floor");
 }
 
 TEST(ValidateSchedule, IgnoresParametersOfOtherFamilies) {
