@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "server/schedule_tools.h"
 #include "server/status_conversion.h"
 
 namespace hyperd::server {
@@ -104,6 +105,24 @@ HyperdService::Reactor* HyperdService::Heartbeat(Context* context,
                                                  const hyperd::v1::HeartbeatRequest* request,
                                                  hyperd::v1::HeartbeatResponse* response) {
   return Later(context, "Heartbeat", response, &Runtime::Heartbeat, *request);
+}
+
+HyperdService::Reactor* HyperdService::ReportSteps(Context* context,
+                                                   const hyperd::v1::ReportStepsRequest* request,
+                                                   hyperd::v1::ReportStepsResponse* response) {
+  return Later(context, "ReportSteps", response, &Runtime::ReportSteps, *request);
+}
+
+HyperdService::Reactor* HyperdService::RefineSchedule(
+    Context* context, const hyperd::v1::RefineScheduleRequest* request,
+    hyperd::v1::RefineScheduleResponse* response) {
+  return Now(context, "RefineSchedule", response, hyperd::server::RefineSchedule(*request));
+}
+
+HyperdService::Reactor* HyperdService::PlanSchedules(
+    Context* context, const hyperd::v1::PlanSchedulesRequest* request,
+    hyperd::v1::PlanSchedulesResponse* response) {
+  return Now(context, "PlanSchedules", response, hyperd::server::PlanSchedules(*request));
 }
 
 HyperdService::Reactor* HyperdService::CheckTrialEarlyStopping(

@@ -42,6 +42,12 @@ class HyperdService final : public hyperd::v1::Hyperd::CallbackService {
                              hyperd::v1::ReportMeasurementResponse* response) override;
   Reactor* Heartbeat(Context* context, const hyperd::v1::HeartbeatRequest* request,
                      hyperd::v1::HeartbeatResponse* response) override;
+  Reactor* ReportSteps(Context* context, const hyperd::v1::ReportStepsRequest* request,
+                       hyperd::v1::ReportStepsResponse* response) override;
+  Reactor* RefineSchedule(Context* context, const hyperd::v1::RefineScheduleRequest* request,
+                          hyperd::v1::RefineScheduleResponse* response) override;
+  Reactor* PlanSchedules(Context* context, const hyperd::v1::PlanSchedulesRequest* request,
+                         hyperd::v1::PlanSchedulesResponse* response) override;
   Reactor* CheckTrialEarlyStopping(Context* context,
                                    const hyperd::v1::CheckTrialEarlyStoppingRequest* request,
                                    hyperd::v1::CheckTrialEarlyStoppingResponse* response) override;

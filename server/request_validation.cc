@@ -16,6 +16,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "server/spec_conversion.h"
 #include "server/study_bandit.h"
+#include "server/study_schedules.h"
 #include "server/time_conversion.h"
 
 namespace hyperd::server {
@@ -305,11 +306,6 @@ absl::StatusOr<hyperd::v1::Study> NormalizeNewStudy(absl::string_view study_id,
         "study.spec.resource.max_resource",
         absl::StrCat("must be >= 0 (0 = not declared), got ", spec.resource().max_resource()));
   }
-  if (spec.has_schedule()) {
-    return Invalid("study.spec.schedule",
-                   "learning-rate schedule tuning is not supported by this server version; remove "
-                   "the field");
-  }
   if (spec.context_dimension() < 0 || spec.context_dimension() > kMaxContextDimension) {
     return Invalid("study.spec.context_dimension",
                    absl::StrCat("must be between 0 and ", kMaxContextDimension, ", got ",
@@ -329,6 +325,11 @@ absl::StatusOr<hyperd::v1::Study> NormalizeNewStudy(absl::string_view study_id,
   } else {
     RETURN_IF_ERROR(WithFieldPrefix(
         "study.spec.", algorithms::MakeSampler(ToSamplerConfig(spec), space).status()));
+  }
+
+  if (spec.has_schedule()) {
+    NormalizeScheduleSpec(spec);
+    RETURN_IF_ERROR(WithFieldPrefix("study.spec.", StudySchedules::Create(spec, space).status()));
   }
 
   RETURN_IF_ERROR(ValidateLimits("study.limits", study.limits()));

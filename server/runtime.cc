@@ -125,7 +125,7 @@ absl::Status Runtime::Load() {
         return absl::DataLossError(absl::StrCat(
             "study ", id, ": trial numbers are not contiguous at ", trial.trial.number()));
       }
-      state->trials.push_back(TrialEntry{std::move(trial.trial), {}});
+      state->trials.push_back(TrialEntry{std::move(trial.trial), {}, {}});
     }
     for (storage::MeasurementRecord& m : snapshot.measurements) {
       if (m.trial_number < 0 || m.trial_number >= static_cast<int64_t>(state->trials.size())) {
@@ -134,9 +134,17 @@ absl::Status Runtime::Load() {
       }
       state->trials[m.trial_number].measurements.push_back(std::move(m.measurement));
     }
+    for (const storage::StepRecord& step : snapshot.steps) {
+      if (step.trial_number < 0 || step.trial_number >= static_cast<int64_t>(state->trials.size())) {
+        return absl::DataLossError(
+            absl::StrCat("study ", id, ": step report of unknown trial ", step.trial_number));
+      }
+      state->trials[step.trial_number].steps.push_back(ToStepSample(step.report));
+    }
     state->RebuildTrialIndex();
     ReplayScheduler(*state);
     RETURN_IF_ERROR(ReplayBandit(*state));
+    RestoreSchedules(*state);
     RestoreSamplerStatus(*state);
     for (int64_t number : state->open_trials) {
       RenewLease(*state, state->trials[number]);
@@ -200,6 +208,23 @@ absl::Status Runtime::ReplayBandit(StudyState& study) {
     }
   }
   return absl::OkStatus();
+}
+
+void Runtime::RestoreSchedules(StudyState& study) {
+  if (study.schedules == nullptr) return;
+  for (TrialEntry& entry : study.trials) {
+    const Trial& trial = entry.header;
+    if (trial.state() == Trial::SUCCEEDED && trial.has_objective_value()) {
+      study.schedules->OfferRefinementSource(trial.number(),
+                                             study.ToMinimization(trial.objective_value()),
+                                             entry.steps, trial.schedule());
+    }
+  }
+  for (int64_t number : study.open_trials) {
+    TrialEntry& entry = study.trials[number];
+    study.schedules->OnSteps(number, entry.steps, 0, *entry.header.mutable_schedule(),
+                             /*restoring=*/true);
+  }
 }
 
 void Runtime::RestoreSamplerStatus(StudyState& study) {
@@ -604,6 +629,9 @@ void Runtime::Suggest(const std::shared_ptr<StudyState>& study_ptr,
             entry.header.set_origin(study.sampler_name());
             entry.header.set_bracket(study.scheduler->AssignBracket(number));
             if (pull != nullptr) *entry.header.mutable_bandit() = *pull;
+            if (study.schedules != nullptr) {
+              *entry.header.mutable_schedule() = study.schedules->ForNewTrial(assignment);
+            }
             study.trials.push_back(std::move(entry));
             study.SetTrialState(study.trials.back(), Trial::REQUESTED);
             activate(study.trials.back());
@@ -759,6 +787,9 @@ void Runtime::CreateTrial(const hyperd::v1::CreateTrialRequest& request, Reply<T
   *entry.header.mutable_user_attributes() = request.trial().user_attributes();
   entry.header.set_max_resource(study.record.study.spec().resource().max_resource());
   entry.header.set_origin("user");
+  if (study.schedules != nullptr) {
+    *entry.header.mutable_schedule() = study.schedules->ForNewTrial(*assignment);
+  }
   entry.header.set_bracket(study.scheduler->AssignBracket(number));
   study.trials.push_back(std::move(entry));
   study.SetTrialState(study.trials.back(), Trial::REQUESTED);
@@ -962,7 +993,57 @@ void Runtime::ReportMeasurement(const hyperd::v1::ReportMeasurementRequest& requ
   RenewLease(study, entry);
   response.set_should_stop(entry.header.state() == Trial::STOPPING);
   if (response.should_stop()) response.set_stop_reason(entry.header.reason());
+  if (study.schedules != nullptr && study.schedules->has_online_rule()) {
+    *response.mutable_schedule() = entry.header.schedule();
+  }
   *response.mutable_lease_expire_time() = entry.header.lease_expire_time();
+  CommitThenReply(std::move(batch), std::move(response), std::move(reply));
+}
+
+void Runtime::ReportSteps(const hyperd::v1::ReportStepsRequest& request,
+                          Reply<hyperd::v1::ReportStepsResponse> reply) {
+  absl::StatusOr<std::pair<std::shared_ptr<StudyState>, int64_t>> found =
+      FindTrial("name", request.name());
+  if (!found.ok()) return reply(found.status());
+  if (absl::Status s = ValidateStepReports(request); !s.ok()) return reply(s);
+  StudyState& study = *found->first;
+  absl::MutexLock lock(&study.mu);
+  absl::StatusOr<TrialEntry*> writable =
+      WritableTrial(study, found->second, request.client_id(), /*allow_requested=*/false);
+  if (!writable.ok()) return reply(writable.status());
+  if (study.schedules == nullptr) {
+    return reply(absl::FailedPreconditionError(absl::StrCat(
+        "study ", study.id(),
+        " has no spec.schedule; ReportSteps records per-step data for learning-rate schedule "
+        "tuning (create the study with a schedule, or report evaluations with "
+        "ReportMeasurement)")));
+  }
+  TrialEntry& entry = **writable;
+  hyperd::v1::ReportStepsResponse response;
+  storage::PutSteps put{study.id(), entry.header.number(), {}};
+  const size_t first_new = entry.steps.size();
+  for (const hyperd::v1::StepReport& step : request.steps()) {
+    // A retried batch: steps already stored are acknowledged, the first values kept.
+    if (!entry.steps.empty() && step.step() <= entry.steps.back().step) {
+      response.set_duplicates(response.duplicates() + 1);
+      continue;
+    }
+    entry.steps.push_back(ToStepSample(step));
+    put.steps.push_back(step);
+  }
+  response.set_accepted(static_cast<int32_t>(put.steps.size()));
+  storage::WriteBatch batch;
+  if (!put.steps.empty()) batch.push_back(std::move(put));
+  const StudySchedules::OnlineUpdate update = study.schedules->OnSteps(
+      entry.header.number(), entry.steps, first_new, *entry.header.mutable_schedule());
+  if (update.schedule_changed) batch.push_back(study.PutTrialMutation(entry));
+  if (update.next_learning_rate.has_value()) {
+    response.set_next_learning_rate(*update.next_learning_rate);
+  }
+  RenewLease(study, entry);
+  response.set_should_stop(entry.header.state() == Trial::STOPPING);
+  *response.mutable_lease_expire_time() = entry.header.lease_expire_time();
+  *response.mutable_schedule() = entry.header.schedule();
   CommitThenReply(std::move(batch), std::move(response), std::move(reply));
 }
 
@@ -1111,6 +1192,13 @@ void Runtime::FinishTrial(StudyState& study, TrialEntry& entry, Trial::State sta
   batch.push_back(study.PutTrialMutation(entry));
   if (std::optional<algorithms::TrialEnd> end = TrialEndOf(state)) {
     study.scheduler->OnTrialEnd(trial.number(), *end);
+  }
+  if (study.schedules != nullptr) {
+    study.schedules->Forget(trial.number());
+    if (state == Trial::SUCCEEDED && value.has_value()) {
+      study.schedules->OfferRefinementSource(trial.number(), study.ToMinimization(*value),
+                                             entry.steps, trial.schedule());
+    }
   }
 
   Study& s = study.record.study;

@@ -75,6 +75,10 @@ class Runtime {
       const hyperd::v1::ListTrialsRequest& request);
   void ReportMeasurement(const hyperd::v1::ReportMeasurementRequest& request,
                          Reply<hyperd::v1::ReportMeasurementResponse> reply);
+  // Stores a batch of step reports (steps already stored are skipped as duplicates) and applies
+  // the study's online schedule rule. FAILED_PRECONDITION for a study without a schedule.
+  void ReportSteps(const hyperd::v1::ReportStepsRequest& request,
+                   Reply<hyperd::v1::ReportStepsResponse> reply);
   void Heartbeat(const hyperd::v1::HeartbeatRequest& request,
                  Reply<hyperd::v1::HeartbeatResponse> reply);
   absl::StatusOr<hyperd::v1::CheckTrialEarlyStoppingResponse> CheckTrialEarlyStopping(
@@ -128,6 +132,8 @@ class Runtime {
   absl::Status CheckWritable() const;
   // Rebuilds a loaded study's scheduler state from its stored measurements.
   static void ReplayScheduler(StudyState& study) ABSL_EXCLUSIVE_LOCKS_REQUIRED(study.mu);
+  // Rebuilds a loaded study's refinement source and its open trials' online state.
+  static void RestoreSchedules(StudyState& study) ABSL_EXCLUSIVE_LOCKS_REQUIRED(study.mu);
   // Re-applies a loaded bandit study's rewards in the order they were first applied.
   static absl::Status ReplayBandit(StudyState& study) ABSL_EXCLUSIVE_LOCKS_REQUIRED(study.mu);
   // Recomputes a loaded study's sampler_status (it is not stored).

@@ -36,10 +36,15 @@ absl::StatusOr<std::unique_ptr<StudyState>> StudyState::Create(storage::StudyRec
   state->goal_ = ToGoal(spec.objective().goal());
   ASSIGN_OR_RETURN(std::unique_ptr<algorithms::Scheduler> scheduler,
                    algorithms::MakeScheduler(ToSchedulerConfig(spec)));
+  std::unique_ptr<StudySchedules> schedules;
+  if (spec.has_schedule()) {
+    ASSIGN_OR_RETURN(schedules, StudySchedules::Create(spec, state->space_));
+  }
   absl::MutexLock lock(&state->mu);
   state->record = std::move(record);
   state->scheduler = std::move(scheduler);
   state->bandit = std::move(bandit);
+  state->schedules = std::move(schedules);
   return state;
 }
 

@@ -21,6 +21,7 @@
 #include "algorithms/space/search_space.h"
 #include "hyperd/v1/hyperd.pb.h"
 #include "server/study_bandit.h"
+#include "server/study_schedules.h"
 #include "storage/trial_store.h"
 
 namespace hyperd::server {
@@ -29,6 +30,7 @@ struct TrialEntry {
   // Every field of the trial except `measurements` (this is what storage keeps per trial row).
   hyperd::v1::Trial header;
   std::vector<hyperd::v1::Measurement> measurements;  // by increasing step
+  std::vector<StepSample> steps;                      // ReportSteps, by increasing step
 };
 
 class StudyState {
@@ -46,6 +48,8 @@ class StudyState {
   std::unique_ptr<algorithms::Scheduler> scheduler ABSL_GUARDED_BY(mu);
   // Bandit studies only (is_bandit()): the policy and its arms; null otherwise.
   std::unique_ptr<StudyBandit> bandit ABSL_GUARDED_BY(mu);
+  // Studies with spec.schedule only: the schedules trials get and the online rules; else null.
+  std::unique_ptr<StudySchedules> schedules ABSL_GUARDED_BY(mu);
   bool deleted ABSL_GUARDED_BY(mu) = false;
 
   // Trial numbers by state, kept by SetTrialState, so suggestions and limits never scan the
