@@ -1019,6 +1019,12 @@ void Runtime::ReportSteps(const hyperd::v1::ReportStepsRequest& request,
         "ReportMeasurement)")));
   }
   TrialEntry& entry = **writable;
+  if (static_cast<int64_t>(entry.steps.size()) + request.steps_size() > kMaxStepsPerTrial) {
+    return reply(absl::ResourceExhaustedError(absl::StrCat(
+        "trial ", entry.header.name(), " already stores ", entry.steps.size(),
+        " step reports; a trial may store at most ", kMaxStepsPerTrial,
+        ": report every k-th step (refinement resamples the norms anyway)")));
+  }
   hyperd::v1::ReportStepsResponse response;
   storage::PutSteps put{study.id(), entry.header.number(), {}};
   const size_t first_new = entry.steps.size();

@@ -53,11 +53,19 @@ absl::StatusOr<hyperd::v1::RefineScheduleResponse> RefineSchedule(
   options.run_steps = request.run_steps();
   int64_t output_steps = request.output_steps();
   if (output_steps == 0) {
-    output_steps = request.run_steps() > 0
-                       ? request.run_steps()
-                       : (request.steps().empty() ? 0 : request.steps(request.steps_size() - 1) + 1);
+    output_steps =
+        request.run_steps() > 0
+            ? request.run_steps()
+            : (request.steps().empty() ? 0 : request.steps(request.steps_size() - 1) + 1);
   }
-  options.output_steps = output_steps;
+  if (output_steps > kMaxPlanHorizon * 1000) {
+    return Invalid("output_steps", absl::StrCat("must be at most ", kMaxPlanHorizon * 1000,
+                                                " steps, got ", output_steps));
+  }
+  // The multipliers are interpolated from the shape; past the reply's limit only the shape is
+  // computed (a 2-step output) and the client evaluates the schedule.
+  const bool with_multipliers = output_steps <= kMaxReturnedMultipliers;
+  options.output_steps = with_multipliers ? output_steps : 2;
   if (request.has_filter_fraction()) options.filter_fraction = request.filter_fraction();
   options.min_multiplier = request.min_multiplier();
   ASSIGN_OR_RETURN(r::RefinedSchedule refined, r::RefineScheduleFromNorms(samples, options));
@@ -69,7 +77,9 @@ absl::StatusOr<hyperd::v1::RefineScheduleResponse> RefineSchedule(
   schedule.total_steps = output_steps;
   schedule.tabulated.shape = std::move(refined.shape);
   *response.mutable_schedule() = conversion::ScheduleToProto(schedule);
-  response.mutable_multipliers()->Add(refined.multipliers.begin(), refined.multipliers.end());
+  if (with_multipliers) {
+    response.mutable_multipliers()->Add(refined.multipliers.begin(), refined.multipliers.end());
+  }
   response.set_fell_back_to_linear_decay(refined.fell_back_to_linear_decay);
   response.set_fallback_reason(refined.fallback_reason);
   return response;
@@ -83,13 +93,13 @@ absl::StatusOr<hyperd::v1::PlanSchedulesResponse> PlanSchedules(
   int64_t horizon = request.horizon();
   if (horizon == 0 && request.schedules_size() > 0) horizon = request.schedules(0).total_steps();
   if (request.schedules_size() > 0 && (horizon < 1 || horizon > kMaxPlanHorizon)) {
-    return Invalid("horizon", absl::StrCat("must be between 1 and ", kMaxPlanHorizon,
-                                           " (0: the first schedule's total_steps), got ",
-                                           horizon));
+    return Invalid("horizon",
+                   absl::StrCat("must be between 1 and ", kMaxPlanHorizon,
+                                " (0: the first schedule's total_steps), got ", horizon));
   }
   if (request.tuned_base_lr() < 0 || !std::isfinite(request.tuned_base_lr())) {
-    return Invalid("tuned_base_lr",
-                   absl::StrCat("must be a finite LR > 0 (0: none), got ", request.tuned_base_lr()));
+    return Invalid("tuned_base_lr", absl::StrCat("must be a finite LR > 0 (0: none), got ",
+                                                 request.tuned_base_lr()));
   }
   hyperd::v1::PlanSchedulesResponse response;
   double first_optimum = 0;
@@ -115,6 +125,11 @@ absl::StatusOr<hyperd::v1::PlanSchedulesResponse> PlanSchedules(
   }
   if (request.has_extension()) {
     const hyperd::v1::CooldownExtensionRequest& in = request.extension();
+    if (in.first_horizon() > kMaxPlanHorizon || in.second_horizon() > kMaxPlanHorizon) {
+      return Invalid("extension",
+                     absl::StrCat("horizons must be at most ", kMaxPlanHorizon, " steps, got ",
+                                  in.first_horizon(), " and ", in.second_horizon()));
+    }
     r::CooldownExtensionOptions options;
     options.first_horizon = in.first_horizon();
     if (in.has_first_cooldown_fraction()) {

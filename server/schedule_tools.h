@@ -13,6 +13,9 @@ namespace hyperd::server {
 inline constexpr int64_t kMaxPlanHorizon = 1'000'000;
 inline constexpr int kMaxPlanSchedules = 100;
 inline constexpr int kMaxRefineNorms = 10'000'000;
+// RefineSchedule returns the per-step multipliers only up to this many steps (8 bytes each in
+// the reply); longer runs evaluate the returned schedule.
+inline constexpr int64_t kMaxReturnedMultipliers = 100'000;
 
 absl::StatusOr<hyperd::v1::RefineScheduleResponse> RefineSchedule(
     const hyperd::v1::RefineScheduleRequest& request);

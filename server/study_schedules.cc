@@ -6,9 +6,9 @@
 #include <variant>
 
 #include "absl/strings/match.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "algorithms/schedules/families/learning_rate.h"
 #include "algorithms/schedules/families/schedule_validation.h"
 #include "algorithms/schedules/refinement/hypergradient_lr.h"
@@ -33,11 +33,16 @@ struct FieldInfo {
   bool integer;
 };
 constexpr FieldInfo kFields[] = {
-    {"family", false},          {"base_lr", false},
-    {"warmup_steps", true},     {"warmup_fraction", false},
-    {"warmup_start_factor", false}, {"min_lr_ratio", false},
-    {"wsd.cooldown_fraction", false}, {"polynomial.power", false},
-    {"onecycle.pct_start", false},    {"step.step_size", true},
+    {"family", false},
+    {"base_lr", false},
+    {"warmup_steps", true},
+    {"warmup_fraction", false},
+    {"warmup_start_factor", false},
+    {"min_lr_ratio", false},
+    {"wsd.cooldown_fraction", false},
+    {"polynomial.power", false},
+    {"onecycle.pct_start", false},
+    {"step.step_size", true},
     {"step.gamma", false},
 };
 
@@ -207,14 +212,17 @@ absl::StatusOr<std::unique_ptr<StudySchedules>> StudySchedules::Create(
       if (p.name == parameter_name) parameter = &p;
     }
     if (parameter == nullptr) {
-      return Invalid(path, "names no parameter of the search space; add the parameter or remove "
-                           "the binding");
+      return Invalid(path,
+                     "names no parameter of the search space; add the parameter or remove "
+                     "the binding");
     }
-    const bool categorical = std::holds_alternative<algorithms::CategoricalParameter>(parameter->kind);
+    const bool categorical =
+        std::holds_alternative<algorithms::CategoricalParameter>(parameter->kind);
     if (field_name == "family") {
       if (!categorical) {
-        return Invalid(path, "family is set by a categorical parameter whose values are family "
-                             "names, e.g. [\"linear\", \"cosine\", \"wsd\"]");
+        return Invalid(path,
+                       "family is set by a categorical parameter whose values are family "
+                       "names, e.g. [\"linear\", \"cosine\", \"wsd\"]");
       }
       for (const std::string& value :
            std::get<algorithms::CategoricalParameter>(parameter->kind).values) {
@@ -226,12 +234,14 @@ absl::StatusOr<std::unique_ptr<StudySchedules>> StudySchedules::Create(
         }
       }
     } else if (categorical) {
-      return Invalid(path, absl::StrCat(field_name, " takes a number; bind it to a float or "
-                                                    "integer parameter"));
+      return Invalid(path, absl::StrCat(field_name,
+                                        " takes a number; bind it to a float or "
+                                        "integer parameter"));
     } else if (field->integer &&
                !std::holds_alternative<algorithms::IntegerParameter>(parameter->kind)) {
-      return Invalid(path, absl::StrCat(field_name, " takes an integer; bind it to an integer "
-                                                    "parameter"));
+      return Invalid(path, absl::StrCat(field_name,
+                                        " takes an integer; bind it to an integer "
+                                        "parameter"));
     }
     schedules->fields_[parameter_name] = field_name;
     bound.push_back(parameter);
@@ -282,9 +292,9 @@ absl::StatusOr<std::unique_ptr<StudySchedules>> StudySchedules::Create(
   }
   const hyperd::v1::OnlineSettings& online = schedule_spec.online();
   if (online.interval_steps() < 0) {
-    return Invalid("schedule.online.interval_steps",
-                   absl::StrCat("must be >= 1 (0 for the default T/10), got ",
-                                online.interval_steps()));
+    return Invalid(
+        "schedule.online.interval_steps",
+        absl::StrCat("must be >= 1 (0 for the default T/10), got ", online.interval_steps()));
   }
   if (!(online.hypergradient_beta() >= 0) || !std::isfinite(online.hypergradient_beta())) {
     return Invalid("schedule.online.hypergradient_beta",
@@ -293,10 +303,11 @@ absl::StatusOr<std::unique_ptr<StudySchedules>> StudySchedules::Create(
   if (!(online.min_lr() >= 0) || !std::isfinite(online.min_lr()) || !(online.max_lr() >= 0) ||
       !std::isfinite(online.max_lr()) ||
       (online.max_lr() > 0 && online.max_lr() < online.min_lr())) {
-    return Invalid("schedule.online.min_lr",
-                   absl::StrCat("min_lr and max_lr must be finite, >= 0 and min_lr <= max_lr (max_lr "
-                                "0: 10 x the trial's base_lr), got [",
-                                online.min_lr(), ", ", online.max_lr(), "]"));
+    return Invalid(
+        "schedule.online.min_lr",
+        absl::StrCat("min_lr and max_lr must be finite, >= 0 and min_lr <= max_lr (max_lr "
+                     "0: 10 x the trial's base_lr), got [",
+                     online.min_lr(), ", ", online.max_lr(), "]"));
   }
   return schedules;
 }
@@ -354,7 +365,7 @@ void StudySchedules::OfferRefinementSource(int64_t number, double minimization_v
   s::refinement::RefinementOptions options;
   options.kind = l1 ? s::refinement::NormKind::kL1Adam : s::refinement::NormKind::kL2Sgd;
   options.run_steps = run_steps;
-  options.output_steps = run_steps;
+  options.output_steps = 2;  // only the shape is used: never allocate T multipliers
   options.filter_fraction = spec_.refine().filter_fraction();
   options.min_multiplier = spec_.refine().min_multiplier();
   absl::StatusOr<s::refinement::RefinedSchedule> refined =
@@ -384,9 +395,9 @@ StudySchedules::OnlineUpdate StudySchedules::OnSteps(int64_t number,
     const double min_lr = std::min(online.min_lr(), max_lr);
     // The settings were validated with the study; the clamp keeps a base_lr outside
     // [min_lr, max_lr] (a searched one) a valid start.
-    absl::StatusOr<s::refinement::HypergradientLr> rule = s::refinement::HypergradientLr::Create(
-        std::clamp(it->second.learning_rate, min_lr, max_lr), online.hypergradient_beta(), min_lr,
-        max_lr);
+    absl::StatusOr<s::refinement::HypergradientLr> rule =
+        s::refinement::HypergradientLr::Create(std::clamp(it->second.learning_rate, min_lr, max_lr),
+                                               online.hypergradient_beta(), min_lr, max_lr);
     if (!rule.ok()) return update;
     for (size_t i = first_new; i < steps.size(); ++i) {
       if (steps[i].hd_dot.has_value()) rule->Update(*steps[i].hd_dot);

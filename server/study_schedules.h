@@ -43,6 +43,8 @@ void NormalizeScheduleSpec(hyperd::v1::StudySpec& spec);
 // lr_applied finite and >= 0, norms >= 0 (NaN and Inf are accepted: they are data).
 absl::Status ValidateStepReports(const hyperd::v1::ReportStepsRequest& request);
 inline constexpr int kMaxStepsPerReport = 10'000;
+// Step reports a trial may store; refinement resamples onto at most 10,000 points anyway.
+inline constexpr int64_t kMaxStepsPerTrial = 1'000'000;
 
 class StudySchedules {
  public:

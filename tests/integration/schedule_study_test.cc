@@ -67,8 +67,8 @@ std::string CategoryOf(const Trial& trial, const std::string& name) {
 }
 
 double LrAt(const v1::Schedule& schedule, int64_t step) {
-  return algorithms::schedules::LearningRateAt(
-      conversion::ScheduleFromProtoUnchecked(schedule), step);
+  return algorithms::schedules::LearningRateAt(conversion::ScheduleFromProtoUnchecked(schedule),
+                                               step);
 }
 
 class ScheduleStudyTest : public ::testing::Test {
@@ -163,8 +163,7 @@ TEST_F(ScheduleStudyTest, BadSchedulesAreRefusedWithTheirFieldPath) {
        "study.spec.schedule.parameter_fields['shape']: base_lr takes a number"},
       {R"pb(parameter_fields { key: "warm" value: "step.step_size" })pb",
        "study.spec.schedule.parameter_fields['warm']: step.step_size takes an integer"},
-      {R"pb(schedule { min_lr_ratio: 2 })pb",
-       "study.spec.schedule.parameter_fields: with "},
+      {R"pb(schedule { min_lr_ratio: 2 })pb", "study.spec.schedule.parameter_fields: with "},
       {R"pb(refine { filter_fraction: 2 })pb", "study.spec.schedule.refine.filter_fraction: "},
       {R"pb(online { rule: HYPERGRADIENT hypergradient_beta: -1 })pb",
        "study.spec.schedule.online.hypergradient_beta: "},
@@ -181,8 +180,7 @@ TEST_F(ScheduleStudyTest, BadSchedulesAreRefusedWithTheirFieldPath) {
   grpc::Status status = Create(request);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("study.spec.schedule.schedule.base_lr: "));
-  request.mutable_study()->mutable_spec()->mutable_schedule()->mutable_schedule()->set_base_lr(
-      0.1);
+  request.mutable_study()->mutable_spec()->mutable_schedule()->mutable_schedule()->set_base_lr(0.1);
   request.mutable_study()->mutable_spec()->mutable_resource()->set_max_resource(0);
   status = Create(request);
   EXPECT_THAT(status.error_message(), HasSubstr("study.spec.schedule.schedule.total_steps: "));
@@ -268,11 +266,10 @@ TEST_F(ScheduleStudyTest, NewTrialsGetTheScheduleRefinedFromTheBestRunsNorms) {
 }
 
 TEST_F(ScheduleStudyTest, HypergradientDescentSetsTheNextLrAndSurvivesARestart) {
-  v1::CreateStudyRequest request = Request(
-      "hd", "online { rule: HYPERGRADIENT hypergradient_beta: 0.01 min_lr: 0 max_lr: 1 }");
+  v1::CreateStudyRequest request =
+      Request("hd", "online { rule: HYPERGRADIENT hypergradient_beta: 0.01 min_lr: 0 max_lr: 1 }");
   request.mutable_study()->mutable_spec()->mutable_schedule()->clear_parameter_fields();
-  request.mutable_study()->mutable_spec()->mutable_schedule()->mutable_schedule()->set_base_lr(
-      0.1);
+  request.mutable_study()->mutable_spec()->mutable_schedule()->mutable_schedule()->set_base_lr(0.1);
   ASSERT_TRUE(Create(request).ok());
   const Trial trial = SuggestOne("hd");
   // The spec's SGD-HD vector: h = 0, 1, -1 from alpha 0.1 with beta 0.01 -> 0.1, 0.11, 0.10.
@@ -345,6 +342,18 @@ TEST_F(ScheduleStudyTest, RefineScheduleTurnsConstantNormsIntoLinearDecay) {
   grpc::Status status = Call(server_.stub(), &Stub::RefineSchedule, request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("norms: has 50 values but steps has 51"));
+
+  // Sizes that would exhaust memory are refused; long runs get the shape without multipliers.
+  request.mutable_steps()->RemoveLast();
+  request.set_output_steps(int64_t{1} << 50);
+  status = Call(server_.stub(), &Stub::RefineSchedule, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("output_steps: must be at most"));
+  request.set_output_steps(5'000'000);
+  ASSERT_TRUE(Call(server_.stub(), &Stub::RefineSchedule, request, &response).ok());
+  EXPECT_EQ(response.multipliers_size(), 0);
+  EXPECT_EQ(response.schedule().total_steps(), 5'000'000);
+  EXPECT_NEAR(LrAt(response.schedule(), 2'500'000) / 0.5, 0.5, 1e-6);
 }
 
 TEST_F(ScheduleStudyTest, PlanSchedulesReproducesTheSpecsReferenceValues) {
@@ -379,6 +388,11 @@ TEST_F(ScheduleStudyTest, PlanSchedulesReproducesTheSpecsReferenceValues) {
   status = Call(server_.stub(), &Stub::PlanSchedules, request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("horizon: must be between 1 and"));
+  request.set_horizon(100);
+  request.mutable_extension()->set_second_horizon(int64_t{1} << 40);
+  status = Call(server_.stub(), &Stub::PlanSchedules, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("extension: horizons must be at most"));
 }
 
 }  // namespace
