@@ -135,7 +135,8 @@ absl::Status Runtime::Load() {
       state->trials[m.trial_number].measurements.push_back(std::move(m.measurement));
     }
     for (const storage::StepRecord& step : snapshot.steps) {
-      if (step.trial_number < 0 || step.trial_number >= static_cast<int64_t>(state->trials.size())) {
+      if (step.trial_number < 0 ||
+          step.trial_number >= static_cast<int64_t>(state->trials.size())) {
         return absl::DataLossError(
             absl::StrCat("study ", id, ": step report of unknown trial ", step.trial_number));
       }
@@ -1020,10 +1021,10 @@ void Runtime::ReportSteps(const hyperd::v1::ReportStepsRequest& request,
   }
   TrialEntry& entry = **writable;
   if (static_cast<int64_t>(entry.steps.size()) + request.steps_size() > kMaxStepsPerTrial) {
-    return reply(absl::ResourceExhaustedError(absl::StrCat(
-        "trial ", entry.header.name(), " already stores ", entry.steps.size(),
-        " step reports; a trial may store at most ", kMaxStepsPerTrial,
-        ": report every k-th step (refinement resamples the norms anyway)")));
+    return reply(absl::ResourceExhaustedError(
+        absl::StrCat("trial ", entry.header.name(), " already stores ", entry.steps.size(),
+                     " step reports; a trial may store at most ", kMaxStepsPerTrial,
+                     ": report every k-th step (refinement resamples the norms anyway)")));
   }
   hyperd::v1::ReportStepsResponse response;
   storage::PutSteps put{study.id(), entry.header.number(), {}};
