@@ -1,5 +1,9 @@
 #include "client/cli/command.h"
 
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
@@ -38,6 +42,20 @@ absl::StatusOr<double> DoubleFlag(const ParsedCommandLine& args, absl::string_vi
     return UsageError(absl::StrCat("--", flag, "=", text, " is not a number"));
   }
   return value;
+}
+
+absl::StatusOr<std::string> ReadInputFile(const std::string& path) {
+  std::ostringstream text;
+  if (path == "-") {
+    text << std::cin.rdbuf();
+    return text.str();
+  }
+  std::ifstream file(path);
+  if (!file) {
+    return UsageError(absl::StrCat("cannot read ", path, ": no such file or not readable"));
+  }
+  text << file.rdbuf();
+  return text.str();
 }
 
 }  // namespace hyperd::cli

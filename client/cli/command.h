@@ -35,10 +35,12 @@ struct Command {
   std::function<absl::Status(CommandContext&)> run;
 };
 
-// study create|list|show|pause|resume|complete|delete, best, export.
+// study create|list|show|pause|resume|complete|delete, best, arms, export.
 std::vector<Command> StudyCommands();
 // trial list|show|stop, suggest, report, complete, fail.
 std::vector<Command> TrialCommands();
+// schedule show|plan|refine.
+std::vector<Command> ScheduleCommands();
 
 // Pretty-printed proto3 JSON followed by a newline.
 absl::Status PrintJson(const google::protobuf::Message& message, std::ostream& out);
@@ -48,6 +50,10 @@ absl::Status PrintJson(const google::protobuf::Message& message, std::ostream& o
 absl::StatusOr<int64_t> IntFlag(const ParsedCommandLine& args, absl::string_view flag,
                                 int64_t fallback);
 absl::StatusOr<double> DoubleFlag(const ParsedCommandLine& args, absl::string_view flag);
+
+// The whole text of the file at `path` ("-": standard input); a usage error naming the path when
+// it cannot be read.
+absl::StatusOr<std::string> ReadInputFile(const std::string& path);
 
 }  // namespace hyperd::cli
 

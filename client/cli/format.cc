@@ -15,6 +15,7 @@ std::string FormatDouble(double value, Precision precision) {
   if (std::isnan(value)) return "nan";
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
   if (precision == Precision::kDisplay) return absl::StrFormat("%.6g", value);
+  if (precision == Precision::kCompact) return absl::StrFormat("%.3g", value);
   char buffer[64];
   // Shortest round-trip representation.
   const std::to_chars_result result = std::to_chars(buffer, buffer + sizeof(buffer), value);
@@ -26,7 +27,7 @@ std::string FormatTimestamp(const google::protobuf::Timestamp& time, Precision p
   const absl::Time t = absl::FromUnixSeconds(time.seconds()) + absl::Nanoseconds(time.nanos());
   // %E*S: seconds with as many fractional digits as needed (none for whole seconds).
   return absl::FormatTime(
-      precision == Precision::kDisplay ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%dT%H:%M:%E*SZ", t,
+      precision == Precision::kExact ? "%Y-%m-%dT%H:%M:%E*SZ" : "%Y-%m-%dT%H:%M:%SZ", t,
       absl::UTCTimeZone());
 }
 

@@ -1,7 +1,8 @@
 // How hyperctl writes single values: numbers, times, parameter values, enum names.
 //
-// Two precisions: "display" for tables (6 significant digits, short) and "exact" for exports
-// (the shortest text that reads back as the same double, RFC 3339 times to the nanosecond).
+// Three precisions: "display" for tables (6 significant digits, short), "compact" for wide tables
+// of estimates (3 significant digits) and "exact" for exports (the shortest text that reads back
+// as the same double, RFC 3339 times to the nanosecond).
 #ifndef HYPERD_CLIENT_CLI_FORMAT_H_
 #define HYPERD_CLIENT_CLI_FORMAT_H_
 
@@ -13,13 +14,13 @@
 
 namespace hyperd::cli {
 
-enum class Precision { kDisplay, kExact };
+enum class Precision { kDisplay, kCompact, kExact };
 
 // NaN and infinities as "nan", "inf", "-inf".
 std::string FormatDouble(double value, Precision precision);
 
-// "" for an unset timestamp (zero), else RFC 3339 in UTC: "2026-03-01T12:00:05Z" (display) or
-// with the fraction of a second (exact).
+// "" for an unset timestamp (zero), else RFC 3339 in UTC: "2026-03-01T12:00:05Z" (display,
+// compact) or with the fraction of a second (exact).
 std::string FormatTimestamp(const google::protobuf::Timestamp& time, Precision precision);
 
 // The value of whichever field of the `value` oneof is set; "" if none is.

@@ -18,7 +18,8 @@ namespace {
 constexpr char kProgram[] = "hyperctl";
 constexpr char kDefaultAddress[] = "127.0.0.1:50051";
 constexpr char kDescription[] =
-    "hyperctl manages the studies and trials of a hyperd hyperparameter-tuning server.";
+    "hyperctl manages the studies and trials of a hyperd hyperparameter-tuning server, and\n"
+    "shows, compares and refines learning-rate schedules.";
 
 const std::vector<FlagSpec>& GlobalFlags() {
   static const std::vector<FlagSpec>* const kFlags = new std::vector<FlagSpec>{
@@ -42,6 +43,7 @@ absl::Status ServerInfo(CommandContext& ctx) {
 std::vector<Command> AllCommands() {
   std::vector<Command> commands = StudyCommands();
   for (Command& command : TrialCommands()) commands.push_back(std::move(command));
+  for (Command& command : ScheduleCommands()) commands.push_back(std::move(command));
   commands.push_back(
       {{{"info"}, "", "", "Show the server's version and settings", "", {}, 0, 0}, ServerInfo});
   return commands;

@@ -4,6 +4,8 @@
 //   hyperctl study create -f spec.json
 //   hyperctl suggest mnist --count 2
 //   hyperctl report mnist 0 --step 1 --metric loss=0.42
+//   hyperctl arms solver-bandit --sort mean
+//   hyperctl schedule plan --schedule linear --schedule wsd:0.2 --horizon 1000
 //
 // Exit codes: 0 success (and --help), 1 the server or the connection failed, 2 usage error.
 // Errors go to `err` as "hyperctl: <CODE>: <message>".

@@ -96,6 +96,13 @@ std::string FormatParameters(const v1::Trial& trial) {
   return absl::StrJoin(parts, ", ");
 }
 
+// absl::StrJoin formatter of doubles at display precision.
+auto DoubleFormatter() {
+  return [](std::string* out, double value) {
+    absl::StrAppend(out, FormatDouble(value, Precision::kDisplay));
+  };
+}
+
 std::string FormatMetrics(const v1::Measurement& measurement) {
   std::map<std::string, double> sorted(measurement.metrics().begin(), measurement.metrics().end());
   return absl::StrJoin(sorted, ", ", [](std::string* out, const auto& metric) {
@@ -103,21 +110,56 @@ std::string FormatMetrics(const v1::Measurement& measurement) {
   });
 }
 
+// Adds the names in `parameters` not in `names` yet, keeping first-seen order.
+void AddParameterNames(const google::protobuf::RepeatedPtrField<v1::Parameter>& parameters,
+                       std::vector<std::string>* names) {
+  for (const v1::Parameter& p : parameters) {
+    if (std::find(names->begin(), names->end(), p.name()) == names->end()) {
+      names->push_back(p.name());
+    }
+  }
+}
+
 std::vector<std::string> ParameterColumns(const v1::Study* study,
                                           const std::vector<v1::Trial>& trials) {
   std::vector<std::string> names;
-  auto add = [&names](const std::string& name) {
-    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
-  };
   if (study != nullptr) {
     for (const v1::ParameterSpec& spec : study->spec().search_space().parameters()) {
-      add(spec.name());
+      names.push_back(spec.name());
     }
   }
-  for (const v1::Trial& trial : trials) {
-    for (const v1::Parameter& p : trial.parameters()) add(p.name());
-  }
+  for (const v1::Trial& trial : trials) AddParameterNames(trial.parameters(), &names);
   return names;
+}
+
+// One cell per column: the parameter's value, "-" when it is absent (an inactive conditional).
+std::vector<std::string> ParameterCells(
+    const std::vector<std::string>& columns,
+    const google::protobuf::RepeatedPtrField<v1::Parameter>& parameters) {
+  std::map<std::string, std::string> values;
+  for (const v1::Parameter& p : parameters) {
+    values[p.name()] = FormatParameterValue(p, Precision::kDisplay);
+  }
+  std::vector<std::string> cells;
+  for (const std::string& name : columns) {
+    auto it = values.find(name);
+    cells.push_back(it == values.end() ? "-" : it->second);
+  }
+  return cells;
+}
+
+std::string FormatReward(const v1::BanditPull& pull) {
+  return pull.has_reward() ? FormatDouble(pull.reward(), Precision::kCompact) : "-";
+}
+
+// "3, probability 0.25, reward 0.8 (reward sequence 5)"; "..., no reward" before one is applied
+// (or for a failure that teaches nothing).
+std::string FormatBanditPull(const v1::BanditPull& pull) {
+  std::string text = absl::StrCat(pull.arm(), ", probability ",
+                                  FormatDouble(pull.probability(), Precision::kCompact));
+  if (!pull.has_reward()) return absl::StrCat(text, ", no reward");
+  return absl::StrCat(text, ", reward ", FormatReward(pull), " (reward sequence ",
+                      pull.reward_sequence(), ")");
 }
 
 // "double", "integer", "categorical": the kind oneof's field name without "_spec".
@@ -258,24 +300,30 @@ std::string RenderTrialList(const v1::Study* study, const std::vector<v1::Trial>
     header.push_back("BRACKET");
     header.push_back("STOPPED AT");
   }
+  // Bandit columns only for trials a bandit policy handed out.
+  const bool bandit =
+      std::any_of(trials.begin(), trials.end(), [](const v1::Trial& t) { return t.has_bandit(); });
+  if (bandit) {
+    header.push_back("ARM");
+    header.push_back("REWARD");
+  }
   Table table(std::move(header));
   for (const v1::Trial& trial : trials) {
-    std::map<std::string, std::string> values;
-    for (const v1::Parameter& p : trial.parameters()) {
-      values[p.name()] = FormatParameterValue(p, Precision::kDisplay);
-    }
     std::vector<std::string> row = {absl::StrCat(trial.number()),
                                     v1::Trial::State_Name(trial.state()),
                                     OrDash(FormatObjective(trial, Precision::kDisplay))};
-    for (const std::string& name : columns) {
-      auto it = values.find(name);
-      row.push_back(it == values.end() ? "-" : it->second);
+    for (std::string& cell : ParameterCells(columns, trial.parameters())) {
+      row.push_back(std::move(cell));
     }
     row.push_back(
         trial.measurements().empty() ? "-" : absl::StrCat(trial.measurements().rbegin()->step()));
     if (early_stopping) {
       row.push_back(absl::StrCat(trial.bracket()));
       row.push_back(trial.has_stopped_at_step() ? absl::StrCat(trial.stopped_at_step()) : "-");
+    }
+    if (bandit) {
+      row.push_back(trial.has_bandit() ? absl::StrCat(trial.bandit().arm()) : "-");
+      row.push_back(trial.has_bandit() ? FormatReward(trial.bandit()) : "-");
     }
     table.AddRow(std::move(row));
   }
@@ -289,6 +337,11 @@ std::string RenderTrial(const v1::Trial& trial) {
                    {"objective", OrDash(FormatObjective(trial, Precision::kDisplay))}};
   if (!trial.reason().empty()) fields.emplace_back("reason", trial.reason());
   if (!trial.origin().empty()) fields.emplace_back("origin", trial.origin());
+  if (trial.has_bandit()) fields.emplace_back("arm", FormatBanditPull(trial.bandit()));
+  if (!trial.context().empty()) {
+    fields.emplace_back(
+        "context", absl::StrCat("[", absl::StrJoin(trial.context(), ", ", DoubleFormatter()), "]"));
+  }
   if (!trial.client_id().empty()) fields.emplace_back("client id", trial.client_id());
   if (trial.max_resource() > 0)
     fields.emplace_back("max resource", absl::StrCat(trial.max_resource()));
@@ -347,6 +400,41 @@ std::string RenderReport(const std::string& trial_name, int64_t step,
   std::string lease = FormatTimestamp(response.lease_expire_time(), Precision::kDisplay);
   if (!lease.empty()) fields.emplace_back("lease expires", std::move(lease));
   return RenderFields(fields);
+}
+
+std::string RenderArms(const v1::ListArmsResponse& arms) {
+  std::string out = absl::StrCat(OrDash(arms.algorithm()), ": ", arms.arm_count(),
+                                 arms.arm_count() == 1 ? " arm, " : " arms, ",
+                                 arms.rewards_applied(), " rewards applied\n");
+  if (arms.arms().empty()) return absl::StrCat(out, "no arms\n");
+  std::vector<std::string> columns;
+  for (const v1::ArmStatistics& arm : arms.arms()) AddParameterNames(arm.parameters(), &columns);
+  // Effective pulls differ from pulls only for policies that forget (drift).
+  const bool forgetting =
+      std::any_of(arms.arms().begin(), arms.arms().end(), [](const v1::ArmStatistics& arm) {
+        return arm.effective_pulls() != static_cast<double>(arm.pulls());
+      });
+  std::vector<std::string> header = {"ARM"};
+  header.insert(header.end(), columns.begin(), columns.end());
+  for (const char* name : {"PULLS", "PENDING"}) header.push_back(name);
+  if (forgetting) header.push_back("EFFECTIVE");
+  for (const char* name : {"MEAN", "LOWER", "UPPER", "P(NEXT)"}) header.push_back(name);
+  Table table(std::move(header));
+  for (const v1::ArmStatistics& arm : arms.arms()) {
+    std::vector<std::string> row = {absl::StrCat(arm.arm())};
+    for (std::string& cell : ParameterCells(columns, arm.parameters())) {
+      row.push_back(std::move(cell));
+    }
+    row.push_back(absl::StrCat(arm.pulls()));
+    row.push_back(absl::StrCat(arm.pending()));
+    if (forgetting) row.push_back(FormatDouble(arm.effective_pulls(), Precision::kCompact));
+    for (double value :
+         {arm.mean_reward(), arm.lower_bound(), arm.upper_bound(), arm.selection_probability()}) {
+      row.push_back(FormatDouble(value, Precision::kCompact));
+    }
+    table.AddRow(std::move(row));
+  }
+  return absl::StrCat(out, table.Render());
 }
 
 std::string RenderServerInfo(const std::string& address, const v1::ServerInfo& info) {

@@ -25,10 +25,11 @@ std::string RenderStudyList(const std::vector<StudySummary>& studies);
 std::string RenderStudy(const StudySummary& summary);
 
 // NUMBER, STATE, OBJECTIVE, one column per parameter (search-space order when `study` is given,
-// else first-seen order), LAST STEP.
+// else first-seen order), LAST STEP; BRACKET and STOPPED AT when a scheduler bracketed or stopped
+// a trial; ARM and REWARD when a bandit policy handed a trial out.
 std::string RenderTrialList(const v1::Study* study, const std::vector<v1::Trial>& trials);
 
-// Fields, parameters and the measurements table.
+// Fields (with the bandit arm and the context when set), parameters and the measurements table.
 std::string RenderTrial(const v1::Trial& trial);
 
 // The trials handed out, the client id they are held by, and the reason when fewer than
@@ -38,6 +39,12 @@ std::string RenderSuggestion(const v1::SuggestTrialsResponse& response, int requ
 
 std::string RenderReport(const std::string& trial_name, int64_t step,
                          const v1::ReportMeasurementResponse& response);
+
+// "ucb1: 6 arms, 12 rewards applied", then one row per arm in the response's order: ARM, one
+// column per parameter, PULLS, PENDING, EFFECTIVE (effective pulls; only when a drift policy
+// makes them differ from pulls), MEAN, LOWER, UPPER, P(NEXT) (selection probability), the
+// estimates to 3 significant digits.
+std::string RenderArms(const v1::ListArmsResponse& arms);
 
 std::string RenderServerInfo(const std::string& address, const v1::ServerInfo& info);
 

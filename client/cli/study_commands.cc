@@ -1,4 +1,5 @@
-// Study-level commands: study create|list|show|pause|resume|complete|delete, best, export.
+// Study-level commands: study create|list|show|pause|resume|complete|delete, best, arms, export.
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -123,6 +124,28 @@ absl::Status Best(CommandContext& ctx) {
   return absl::OkStatus();
 }
 
+absl::Status Arms(CommandContext& ctx) {
+  const std::string sort = ctx.args.Get("sort", "arm");
+  if (sort != "arm" && sort != "mean") {
+    return UsageError(absl::StrCat("--sort=", sort,
+                                   " is not an order; use arm (arm order) or mean (highest mean "
+                                   "reward first)"));
+  }
+  v1::ListArmsRequest request;
+  ASSIGN_OR_RETURN(*request.mutable_parent(), StudyName(ctx.args.positional[0]));
+  ASSIGN_OR_RETURN(v1::ListArmsResponse arms, ctx.client.ListAllArms(std::move(request)));
+  if (sort == "mean") {
+    // Stable: arms with equal means stay in arm order.
+    std::stable_sort(arms.mutable_arms()->begin(), arms.mutable_arms()->end(),
+                     [](const v1::ArmStatistics& a, const v1::ArmStatistics& b) {
+                       return a.mean_reward() > b.mean_reward();
+                     });
+  }
+  if (ctx.format == OutputFormat::kJson) return PrintJson(arms, ctx.out);
+  ctx.out << RenderArms(arms);
+  return absl::OkStatus();
+}
+
 absl::Status Export(CommandContext& ctx) {
   ASSIGN_OR_RETURN(std::string study_name, StudyName(ctx.args.positional[0]));
   const std::string format = ctx.args.Get("format");
@@ -232,6 +255,23 @@ std::vector<Command> StudyCommands() {
       {{{"study", "delete"}, "STUDY", "", "Delete a study and all its trials", "", {}, 1, 1},
        DeleteStudy},
       {{{"best"}, "STUDY", "", "Show the best finished trial(s) of a study", "", {}, 1, 1}, Best},
+      {{{"arms"},
+        "STUDY",
+        "",
+        "Show what a bandit study's policy has learned about each arm",
+        "Bandit studies only (samplers ucb1, thompson, exp3, tsallis_inf, linucb); other studies\n"
+        "fail with FAILED_PRECONDITION. The first line gives the policy, the arm count and the\n"
+        "rewards applied; then one row per arm: its parameter values, PULLS (rewards applied to\n"
+        "it), PENDING (open trials of it), EFFECTIVE (the discounted or windowed pull count, shown\n"
+        "only when a drift setting makes it differ), MEAN (estimated mean reward in [0, 1]), LOWER\n"
+        "and UPPER (the policy's interval around it) and P(NEXT) (the probability that the next\n"
+        "suggestion picks it: 1 for the arm UCB picks next; 0 for thompson and linucb, whose\n"
+        "choice depends on the draw or the context). With -o json: one hyperd.v1.ListArmsResponse\n"
+        "holding every arm, in the same order as the table.",
+        {{"sort", '\0', "arm|mean", "row order: arm (default) or mean (highest mean reward first)"}},
+        1,
+        1},
+       Arms},
       {{{"export"},
         "STUDY",
         "--format csv|json",

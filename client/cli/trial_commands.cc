@@ -56,6 +56,20 @@ absl::Status ParseMetrics(const std::vector<std::string>& flag_values,
   return absl::OkStatus();
 }
 
+// --context "1,0.5,0.25" into the request's context vector.
+absl::Status ParseContext(const std::string& flag_value, v1::SuggestTrialsRequest* request) {
+  for (absl::string_view word : absl::StrSplit(flag_value, ',')) {
+    double number = 0;
+    if (!absl::SimpleAtod(absl::StripAsciiWhitespace(word), &number)) {
+      return UsageError(absl::StrCat("--context ", flag_value, ": '", word,
+                                     "' is not a number; give the context vector as "
+                                     "comma-separated numbers, e.g. --context 1,0.5,0.25"));
+    }
+    request->add_context(number);
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<v1::Trial> GetTrial(Client& client, const std::string& name) {
   v1::GetTrialRequest request;
   request.set_name(name);
@@ -120,6 +134,7 @@ absl::Status Suggest(CommandContext& ctx) {
   }
   request.set_count(static_cast<int32_t>(count));
   request.set_client_id(ctx.args.Get("client-id", DefaultClientId()));
+  if (ctx.args.Has("context")) RETURN_IF_ERROR(ParseContext(ctx.args.Get("context"), &request));
   ASSIGN_OR_RETURN(v1::SuggestTrialsResponse response, ctx.client.SuggestTrials(request));
   if (ctx.format == OutputFormat::kJson) return PrintJson(response, ctx.out);
   ctx.out << RenderSuggestion(response, request.count(), request.client_id());
@@ -259,8 +274,10 @@ std::vector<Command> TrialCommands() {
         "Get trials to run (the client's open trials first, then new ones)",
         "Fewer trials than asked (possibly none) come back with a reason such as\n"
         "MAX_TRIALS_REACHED or STUDY_NOT_ACTIVE; that is not an error. Pass the same\n"
-        "--client-id again to get the same open trials back.",
+        "--client-id again to get the same open trials back. A study with a context_dimension\n"
+        "(e.g. a linucb bandit) needs --context with exactly that many numbers.",
         {{"count", '\0', "N", "how many trials, 1 to 100 (default 1)"},
+         {"context", '\0', "X,Y,...", "the context vector, comma-separated (e.g. 1,0.5,0.25)"},
          {"client-id", '\0', "ID", "the worker identity (default: hostname:pid:random)"}},
         1,
         1},

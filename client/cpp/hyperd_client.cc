@@ -177,6 +177,11 @@ absl::StatusOr<v1::HeartbeatResponse> Client::Heartbeat(const v1::HeartbeatReque
   return Call("Heartbeat", &Stub::Heartbeat, request, call);
 }
 
+absl::StatusOr<v1::ReportStepsResponse> Client::ReportSteps(const v1::ReportStepsRequest& request,
+                                                            const CallOptions& call) {
+  return Call("ReportSteps", &Stub::ReportSteps, request, call);
+}
+
 absl::StatusOr<v1::CheckTrialEarlyStoppingResponse> Client::CheckTrialEarlyStopping(
     const v1::CheckTrialEarlyStoppingRequest& request, const CallOptions& call) {
   return Call("CheckTrialEarlyStopping", &Stub::CheckTrialEarlyStopping, request, call);
@@ -200,6 +205,21 @@ absl::StatusOr<v1::Trial> Client::StopTrial(const v1::StopTrialRequest& request,
 absl::StatusOr<v1::ListOptimalTrialsResponse> Client::ListOptimalTrials(
     const v1::ListOptimalTrialsRequest& request, const CallOptions& call) {
   return Call("ListOptimalTrials", &Stub::ListOptimalTrials, request, call);
+}
+
+absl::StatusOr<v1::ListArmsResponse> Client::ListArms(const v1::ListArmsRequest& request,
+                                                      const CallOptions& call) {
+  return Call("ListArms", &Stub::ListArms, request, call);
+}
+
+absl::StatusOr<v1::RefineScheduleResponse> Client::RefineSchedule(
+    const v1::RefineScheduleRequest& request, const CallOptions& call) {
+  return Call("RefineSchedule", &Stub::RefineSchedule, request, call);
+}
+
+absl::StatusOr<v1::PlanSchedulesResponse> Client::PlanSchedules(
+    const v1::PlanSchedulesRequest& request, const CallOptions& call) {
+  return Call("PlanSchedules", &Stub::PlanSchedules, request, call);
 }
 
 absl::StatusOr<v1::ServerInfo> Client::GetServerInfo(const v1::GetServerInfoRequest& request,
@@ -238,6 +258,22 @@ absl::StatusOr<std::vector<v1::Study>> Client::ListAllStudies(const CallOptions&
     request.set_page_token(page->next_page_token());
   } while (!request.page_token().empty());
   return studies;
+}
+
+absl::StatusOr<v1::ListArmsResponse> Client::ListAllArms(v1::ListArmsRequest request,
+                                                         const CallOptions& call) {
+  v1::ListArmsResponse all;
+  do {
+    absl::StatusOr<v1::ListArmsResponse> page = ListArms(request, call);
+    if (!page.ok()) return page.status();
+    for (v1::ArmStatistics& arm : *page->mutable_arms()) *all.add_arms() = std::move(arm);
+    // The policy keeps learning between pages: the last page's totals are the newest.
+    all.set_algorithm(page->algorithm());
+    all.set_arm_count(page->arm_count());
+    all.set_rewards_applied(page->rewards_applied());
+    request.set_page_token(page->next_page_token());
+  } while (!request.page_token().empty());
+  return all;
 }
 
 }  // namespace hyperd

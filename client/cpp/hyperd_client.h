@@ -110,6 +110,10 @@ class Client {
       const v1::ReportMeasurementRequest& request, const CallOptions& call = {});
   absl::StatusOr<v1::HeartbeatResponse> Heartbeat(const v1::HeartbeatRequest& request,
                                                   const CallOptions& call = {});
+  // Per-step records in one batch (see step_reporter.h, which batches them); idempotent per
+  // (trial, step).
+  absl::StatusOr<v1::ReportStepsResponse> ReportSteps(const v1::ReportStepsRequest& request,
+                                                      const CallOptions& call = {});
   absl::StatusOr<v1::CheckTrialEarlyStoppingResponse> CheckTrialEarlyStopping(
       const v1::CheckTrialEarlyStoppingRequest& request, const CallOptions& call = {});
   absl::StatusOr<v1::Trial> CompleteTrial(const v1::CompleteTrialRequest& request,
@@ -120,6 +124,15 @@ class Client {
                                       const CallOptions& call = {});
   absl::StatusOr<v1::ListOptimalTrialsResponse> ListOptimalTrials(
       const v1::ListOptimalTrialsRequest& request, const CallOptions& call = {});
+  // Bandit studies only; FAILED_PRECONDITION for a study whose sampler is not a bandit policy.
+  absl::StatusOr<v1::ListArmsResponse> ListArms(const v1::ListArmsRequest& request,
+                                                const CallOptions& call = {});
+  // Stateless schedule tools: the schedule refined from gradient norms, and the convex-bound
+  // planner (optimal base LRs, LR transfer, cooldown extension).
+  absl::StatusOr<v1::RefineScheduleResponse> RefineSchedule(
+      const v1::RefineScheduleRequest& request, const CallOptions& call = {});
+  absl::StatusOr<v1::PlanSchedulesResponse> PlanSchedules(const v1::PlanSchedulesRequest& request,
+                                                          const CallOptions& call = {});
   absl::StatusOr<v1::ServerInfo> GetServerInfo(const v1::GetServerInfoRequest& request = {},
                                                const CallOptions& call = {});
 
@@ -133,6 +146,11 @@ class Client {
                                                        const CallOptions& call = {});
   // Every study, following page tokens.
   absl::StatusOr<std::vector<v1::Study>> ListAllStudies(const CallOptions& call = {});
+  // Every arm of a bandit study, following page tokens from `request` (parent, optional
+  // page_size): one response holding all arms in arm order, with the algorithm, arm count and
+  // rewards applied of the last page and no next_page_token.
+  absl::StatusOr<v1::ListArmsResponse> ListAllArms(v1::ListArmsRequest request,
+                                                   const CallOptions& call = {});
 
  private:
   using Stub = v1::Hyperd::StubInterface;

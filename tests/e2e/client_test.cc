@@ -1,5 +1,5 @@
 // The C++ client library end to end against the real hyperd binary: typed calls, retries while
-// the server is not up yet, and a background heartbeat renewing a trial's lease.
+// the server is not up yet, a background heartbeat renewing a trial's lease, and ListArms.
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -173,6 +173,80 @@ TEST_F(ClientE2eTest, TypedCallsRunATrialFromSuggestToCompletion) {
   v1::GetStudyRequest get;
   get.set_name("studies/does-not-exist");
   EXPECT_EQ(client->GetStudy(get).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(ClientE2eTest, ListArmsPagesThroughTheArmsOfABanditStudy) {
+  MakeServer();
+  ASSERT_TRUE(server_->Start().ok());
+  ClientOptions options;
+  options.address = server_->address();
+  std::unique_ptr<Client> client = Connect(options);
+  ASSERT_NE(client, nullptr);
+
+  // Three arms; the objective is already a reward in [0, 1] (the default UNIT scale).
+  v1::CreateStudyRequest create;
+  create.set_study_id("client-arms");
+  v1::StudySpec* spec = create.mutable_study()->mutable_spec();
+  v1::ParameterSpec* kernel = spec->mutable_search_space()->add_parameters();
+  kernel->set_name("kernel");
+  for (const char* value : {"linear", "rbf", "poly"}) {
+    kernel->mutable_categorical_spec()->add_values(value);
+  }
+  spec->mutable_objective()->set_metric("accuracy");
+  spec->mutable_objective()->set_goal(v1::Objective::MAXIMIZE);
+  spec->mutable_sampler()->mutable_ucb1();
+  spec->set_seed(3);
+  absl::StatusOr<v1::Study> study = client->CreateStudy(create);
+  ASSERT_TRUE(study.ok()) << study.status();
+
+  v1::SuggestTrialsRequest suggest;
+  suggest.set_parent(study->name());
+  suggest.set_client_id(DefaultClientId());
+  for (int i = 0; i < 3; ++i) {
+    absl::StatusOr<v1::SuggestTrialsResponse> suggested = client->SuggestTrials(suggest);
+    ASSERT_TRUE(suggested.ok()) << suggested.status();
+    ASSERT_EQ(suggested->trials_size(), 1);
+    v1::CompleteTrialRequest complete;
+    complete.set_name(suggested->trials(0).name());
+    (*complete.mutable_final_measurement()->mutable_metrics())["accuracy"] = 0.25 * (i + 1);
+    ASSERT_TRUE(client->CompleteTrial(complete).ok());
+  }
+
+  v1::ListArmsRequest request;
+  request.set_parent(study->name());
+  request.set_page_size(2);
+  absl::StatusOr<v1::ListArmsResponse> first = client->ListArms(request);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->algorithm(), "ucb1");
+  EXPECT_EQ(first->arm_count(), 3);
+  EXPECT_EQ(first->rewards_applied(), 3);
+  EXPECT_EQ(first->arms_size(), 2);
+  EXPECT_FALSE(first->next_page_token().empty());
+
+  absl::StatusOr<v1::ListArmsResponse> all = client->ListAllArms(request);
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_EQ(all->algorithm(), "ucb1");
+  EXPECT_EQ(all->arm_count(), 3);
+  EXPECT_EQ(all->rewards_applied(), 3);
+  EXPECT_TRUE(all->next_page_token().empty());
+  ASSERT_EQ(all->arms_size(), 3);
+  double reward_sum = 0;
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(all->arms(i).arm(), i);
+    EXPECT_EQ(all->arms(i).pulls(), 1);  // UCB1 pulls every arm once first
+    EXPECT_EQ(all->arms(i).pending(), 0);
+    ASSERT_EQ(all->arms(i).parameters_size(), 1);
+    EXPECT_EQ(all->arms(i).parameters(0).name(), "kernel");
+    reward_sum += all->arms(i).mean_reward();
+  }
+  EXPECT_NEAR(reward_sum, 0.25 + 0.5 + 0.75, 1e-9);
+
+  // A study whose sampler is not a bandit policy has no arms.
+  absl::StatusOr<v1::Study> random = client->CreateStudy(StudyRequest("client-no-arms"));
+  ASSERT_TRUE(random.ok()) << random.status();
+  request.set_parent(random->name());
+  const absl::Status no_arms = client->ListAllArms(request).status();
+  EXPECT_EQ(no_arms.code(), absl::StatusCode::kFailedPrecondition) << no_arms;
 }
 
 TEST_F(ClientE2eTest, TrialHeartbeatRenewsTheLease) {

@@ -1,8 +1,4 @@
 // hyperctl end to end: the real hyperctl binary as a subprocess against the real hyperd binary.
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -25,84 +21,23 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "hyperd/v1/hyperd.pb.h"
+#include "tests/e2e/program_runner.h"
 #include "tests/testing/server_process.h"
-
-extern char** environ;
 
 namespace hyperd {
 namespace {
 
+using ::hyperd::testing::CommandResult;
+using ::hyperd::testing::RunProgram;
 using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
-}
-
-// Runs `binary args...` with stdout and stderr captured in files under `dir`, without
-// HYPERD_ADDRESS/HYPERD_TOKEN from the test's environment, and waits (bounded) for its exit.
-CommandResult RunProgram(const std::string& binary, const std::vector<std::string>& args,
-                         const std::string& dir) {
-  const std::string out_path = dir + "/stdout";
-  const std::string err_path = dir + "/stderr";
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  std::vector<std::string> argv_storage = {binary};
-  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& arg : argv_storage) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  std::vector<char*> env;
-  for (char** e = environ; *e != nullptr; ++e) {
-    if (!absl::StartsWith(*e, "HYPERD_ADDRESS=") && !absl::StartsWith(*e, "HYPERD_TOKEN=")) {
-      env.push_back(*e);
-    }
-  }
-  env.push_back(nullptr);
-
-  CommandResult result;
-  pid_t pid = -1;
-  const int spawn_error =
-      posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), env.data());
-  posix_spawn_file_actions_destroy(&actions);
-  if (spawn_error != 0) {
-    result.err = absl::StrCat("posix_spawn ", binary, ": ", std::strerror(spawn_error));
-    return result;
-  }
-  // Poll for the exit, bounded: a hung hyperctl fails the test instead of hanging it.
-  const absl::Time deadline = absl::Now() + absl::Seconds(60);
-  int status = 0;
-  while (waitpid(pid, &status, WNOHANG) == 0) {
-    if (absl::Now() > deadline) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      result.err = "hyperctl did not exit within 60 s and was killed";
-      return result;
-    }
-    absl::SleepFor(absl::Milliseconds(5));
-  }
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  result.out = ReadFile(out_path);
-  result.err = ReadFile(err_path);
-  return result;
-}
-
-std::ostream& operator<<(std::ostream& os, const CommandResult& r) {
-  return os << "exit " << r.exit_code << "\n--- stdout:\n" << r.out << "--- stderr:\n" << r.err;
 }
 
 constexpr char kSpec[] = R"json({
@@ -175,10 +110,11 @@ class HyperctlTest : public ::testing::Test {
     return message;
   }
 
-  // Suggests one trial to `client_id` and returns it.
-  v1::Trial SuggestOne(const std::string& client_id) {
+  // Suggests one trial of `study` to `client_id` and returns it.
+  v1::Trial SuggestOne(const std::string& client_id) { return SuggestOne("e2e-study", client_id); }
+  v1::Trial SuggestOne(const std::string& study, const std::string& client_id) {
     v1::SuggestTrialsResponse response =
-        OkJson<v1::SuggestTrialsResponse>({"suggest", "e2e-study", "--client-id", client_id});
+        OkJson<v1::SuggestTrialsResponse>({"suggest", study, "--client-id", client_id});
     EXPECT_EQ(response.trials_size(), 1) << response.DebugString();
     return response.trials_size() > 0 ? response.trials(0) : v1::Trial();
   }
@@ -346,6 +282,148 @@ TEST_F(HyperctlTest, DeleteRemovesTheStudyAndUnknownStudiesAreNotFound) {
   EXPECT_THAT(result.err, StartsWith("hyperctl: NOT_FOUND: "));
 }
 
+// Six arms: every (optimizer, layers) pair.
+constexpr char kUcb1Spec[] = R"json({
+  "study_id": "bandit-study",
+  "spec": {
+    "searchSpace": {"parameters": [
+      {"name": "optimizer", "categoricalSpec": {"values": ["adam", "sgd", "rmsprop"]}},
+      {"name": "layers", "integerSpec": {"min": 1, "max": 2}}]},
+    "objective": {"metric": "accuracy", "goal": "MAXIMIZE"},
+    "sampler": {"ucb1": {}},
+    "seed": "7"
+  }
+})json";
+
+// "optimizer=adam,layers=2".
+std::string ParameterText(const google::protobuf::RepeatedPtrField<v1::Parameter>& parameters) {
+  std::vector<std::string> parts;
+  for (const v1::Parameter& p : parameters) {
+    parts.push_back(absl::StrCat(
+        p.name(), "=", p.has_int_value() ? absl::StrCat(p.int_value()) : p.categorical_value()));
+  }
+  return absl::StrJoin(parts, ",");
+}
+
+TEST_F(HyperctlTest, ArmsShowsPullsPendingAndMeansOfAUcb1StudyInArmOrderOrByMean) {
+  Ok({"study", "create", "-f", WriteFile("ucb1.json", kUcb1Spec)});
+  EXPECT_THAT(Ok({"study", "show", "bandit-study"}), ContainsRegex("sampler: +ucb1 \\{"));
+  // The best arm is adam with 2 layers; one worker runs 7 trials one after the other.
+  constexpr char kBest[] = "optimizer=adam,layers=2";
+  auto accuracy = [&](const v1::Trial& trial) {
+    return ParameterText(trial.parameters()) == kBest ? "0.9" : "0.3";
+  };
+  for (int i = 0; i < 7; ++i) {
+    v1::SuggestTrialsResponse response = OkJson<v1::SuggestTrialsResponse>(
+        {"suggest", "bandit-study", "--client-id", "worker-a"});
+    ASSERT_EQ(response.trials_size(), 1) << response.DebugString();
+    const v1::Trial& trial = response.trials(0);
+    ASSERT_TRUE(trial.has_bandit()) << trial.DebugString();
+    EXPECT_EQ(trial.bandit().probability(), 1) << "UCB1 is an argmax policy";
+    Ok({"complete", trial.name(), "--value", accuracy(trial)});
+  }
+  // An eighth trial stays open: a pending pull.
+  const v1::Trial open = SuggestOne("bandit-study", "worker-b");
+
+  const v1::ListArmsResponse arms = OkJson<v1::ListArmsResponse>({"arms", "bandit-study"});
+  EXPECT_EQ(arms.algorithm(), "ucb1");
+  EXPECT_EQ(arms.arm_count(), 6);
+  EXPECT_EQ(arms.rewards_applied(), 7);
+  EXPECT_TRUE(arms.next_page_token().empty());
+  ASSERT_EQ(arms.arms_size(), 6);
+  int64_t pulls = 0;
+  int64_t pending = 0;
+  for (int i = 0; i < arms.arms_size(); ++i) {
+    const v1::ArmStatistics& arm = arms.arms(i);
+    EXPECT_EQ(arm.arm(), i);
+    ASSERT_EQ(arm.parameters_size(), 2);
+    pulls += arm.pulls();
+    pending += arm.pending();
+    // UCB1 pulls every arm once before it exploits; the best arm got the 7th pull.
+    if (ParameterText(arm.parameters()) == kBest) {
+      EXPECT_EQ(arm.pulls(), 2);
+      EXPECT_NEAR(arm.mean_reward(), 0.9, 1e-9);
+    } else {
+      EXPECT_EQ(arm.pulls(), 1);
+      EXPECT_NEAR(arm.mean_reward(), 0.3, 1e-9);
+    }
+    EXPECT_LE(arm.lower_bound(), arm.mean_reward());
+    EXPECT_GE(arm.upper_bound(), arm.mean_reward());
+    EXPECT_EQ(arm.pending(), arm.arm() == open.bandit().arm() ? 1 : 0);
+  }
+  EXPECT_EQ(pulls, 7);
+  EXPECT_EQ(pending, 1) << "the open trial";
+
+  const std::string table = Ok({"arms", "bandit-study"});
+  EXPECT_THAT(table, StartsWith("ucb1: 6 arms, 7 rewards applied\n"));
+  EXPECT_THAT(table, ContainsRegex("\nARM +optimizer +layers +PULLS +PENDING +MEAN +LOWER +UPPER "
+                                   "+P\\(NEXT\\)\n"));
+  EXPECT_THAT(table, ContainsRegex("\n[0-9] +adam +2 +2 +[01] +0\\.9 "));
+  std::vector<std::string> lines = absl::StrSplit(table, '\n', absl::SkipEmpty());
+  EXPECT_EQ(lines.size(), 8u) << table;  // summary, header, 6 arms
+
+  // --sort mean: the best arm first, in the table and in the JSON.
+  const std::vector<std::string> sorted =
+      absl::StrSplit(Ok({"arms", "bandit-study", "--sort", "mean"}), '\n', absl::SkipEmpty());
+  ASSERT_GE(sorted.size(), 3u);
+  EXPECT_THAT(sorted[2], ContainsRegex("^[0-9] +adam +2 +2 ")) << sorted[2];
+  const v1::ListArmsResponse by_mean =
+      OkJson<v1::ListArmsResponse>({"arms", "bandit-study", "--sort=mean"});
+  ASSERT_EQ(by_mean.arms_size(), 6);
+  EXPECT_EQ(ParameterText(by_mean.arms(0).parameters()), kBest);
+  CommandResult bad_sort = Hyperctl({"arms", "bandit-study", "--sort", "pulls"});
+  EXPECT_EQ(bad_sort.exit_code, 2) << bad_sort;
+  EXPECT_THAT(bad_sort.err, HasSubstr("--sort=pulls"));
+
+  // Trials show their arm and reward.
+  EXPECT_THAT(Ok({"trial", "list", "bandit-study"}), ContainsRegex("LAST STEP +ARM +REWARD\n"));
+  EXPECT_THAT(Ok({"trial", "show", "bandit-study", "0"}),
+              ContainsRegex("arm: +[0-9], probability 1, reward 0\\.[39] \\(reward sequence 1\\)"));
+}
+
+TEST_F(HyperctlTest, ArmsOfAStudyWithoutABanditSamplerFailsWithFailedPrecondition) {
+  Ok({"study", "create", "-f", spec_path_});
+  CommandResult result = Hyperctl({"arms", "e2e-study"});
+  EXPECT_EQ(result.exit_code, 1) << result;
+  EXPECT_THAT(result.err, StartsWith("hyperctl: FAILED_PRECONDITION: "));
+  EXPECT_THAT(result.err, HasSubstr("random"));
+  EXPECT_THAT(result.err, HasSubstr("ListArms is for bandit studies"));
+  EXPECT_EQ(result.out, "");
+}
+
+TEST_F(HyperctlTest, SuggestSendsTheContextALinUcbStudyNeeds) {
+  const std::string spec = R"json({
+    "study_id": "contextual",
+    "spec": {
+      "searchSpace": {"parameters": [
+        {"name": "solver", "categoricalSpec": {"values": ["cg", "gmres"]}}]},
+      "objective": {"metric": "iterations", "goal": "MINIMIZE"},
+      "sampler": {"linucb": {"reward": {"scale": "CAPPED_COST", "cap": 100}}},
+      "contextDimension": 2
+    }
+  })json";
+  Ok({"study", "create", "-f", WriteFile("linucb.json", spec)});
+  EXPECT_THAT(Ok({"study", "show", "contextual"}), ContainsRegex("context dimension: +2"));
+
+  const v1::SuggestTrialsResponse response = OkJson<v1::SuggestTrialsResponse>(
+      {"suggest", "contextual", "--client-id", "worker-a", "--context", "1,0.5"});
+  ASSERT_EQ(response.trials_size(), 1) << response.DebugString();
+  const v1::Trial& trial = response.trials(0);
+  ASSERT_EQ(trial.context_size(), 2);
+  EXPECT_EQ(trial.context(0), 1.0);
+  EXPECT_EQ(trial.context(1), 0.5);
+  Ok({"complete", trial.name(), "--value", "20"});
+  EXPECT_THAT(Ok({"trial", "show", trial.name()}), ContainsRegex("context: +\\[1, 0\\.5\\]"));
+  EXPECT_THAT(Ok({"arms", "contextual"}), StartsWith("linucb: 2 arms, 1 rewards applied\n"));
+
+  CommandResult missing = Hyperctl({"suggest", "contextual", "--client-id", "worker-b"});
+  EXPECT_EQ(missing.exit_code, 1) << missing;
+  EXPECT_THAT(missing.err, StartsWith("hyperctl: INVALID_ARGUMENT: context"));
+  CommandResult not_numbers = Hyperctl({"suggest", "contextual", "--context", "1,fast"});
+  EXPECT_EQ(not_numbers.exit_code, 2) << not_numbers;
+  EXPECT_THAT(not_numbers.err, HasSubstr("'fast' is not a number"));
+}
+
 TEST_F(HyperctlTest, BadInvocationsExitTwoAndServerInfoWorks) {
   CommandResult result = Hyperctl({"study", "frobnicate"});
   EXPECT_EQ(result.exit_code, 2) << result;
@@ -358,6 +436,8 @@ TEST_F(HyperctlTest, BadInvocationsExitTwoAndServerInfoWorks) {
   EXPECT_FALSE(info.version().empty());
   EXPECT_EQ(info.durability(), "normal");
   EXPECT_THAT(Ok({"--help"}), HasSubstr("study create -f FILE"));
+  EXPECT_THAT(Ok({"--help"}), HasSubstr("arms STUDY"));
+  EXPECT_THAT(Ok({"arms", "--help"}), HasSubstr("--sort"));
 }
 
 }  // namespace
