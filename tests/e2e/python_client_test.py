@@ -275,6 +275,78 @@ class PythonClientTest(unittest.TestCase):
         failed = [t.number for t in study.trials(states=["FAILED"], page_size=2)]
         self.assertEqual(failed, [t.number for t in created[4:]])
 
+    # -- bandit studies ------------------------------------------------------------------------
+
+    def test_thompson_learns_the_best_of_three_arms(self):
+        rewards = {"fast": 0.9, "medium": 0.3, "slow": 0.1}
+        study = self.create_study(parameters=[hyperd.Categorical("solver", list(rewards))],
+                                  objective=("score", "maximize"), sampler="thompson")
+        self.assertEqual(study.spec.sampler.WhichOneof("algorithm"), "thompson")
+        for _ in range(30):
+            trial = study.suggest()
+            self.assertIsNotNone(trial.bandit)
+            self.assertEqual(trial.bandit.probability, 1.0)  # argmax of the posterior draws
+            self.assertIsNone(trial.bandit.reward)
+            trial.complete(rewards[trial.params["solver"]])
+            self.assertEqual(trial.bandit.reward, rewards[trial.params["solver"]])
+            self.assertEqual(trial.arm, trial.bandit.arm)
+
+        calls = []
+        original_call = self.client.call
+
+        def counting_call(method, request, timeout=None):
+            calls.append(method)
+            return original_call(method, request, timeout)
+
+        self.client.call = counting_call
+        arms = study.arms(page_size=2)
+        self.assertEqual(calls.count("ListArms"), 2)
+        self.assertEqual(arms.algorithm, "thompson")
+        self.assertEqual(arms.arm_count, 3)
+        self.assertEqual(arms.rewards_applied, 30)
+        self.assertEqual([arm.arm for arm in arms], [0, 1, 2])
+        self.assertEqual(sum(arm.pulls for arm in arms), 30)
+        self.assertEqual(sum(arm.pending for arm in arms), 0)
+        self.assertEqual({arm.parameters["solver"] for arm in arms}, set(rewards))
+        best = max(arms, key=lambda arm: arm.mean_reward)
+        self.assertEqual(best.parameters, {"solver": "fast"}, arms)
+        self.assertGreater(best.pulls, 10, arms)
+        for arm in arms:
+            self.assertIsInstance(arm, hyperd.Arm)
+            self.assertLessEqual(arm.lower_bound, arm.mean_reward)
+            self.assertGreaterEqual(arm.upper_bound, arm.mean_reward)
+            self.assertEqual(arm.effective_pulls, arm.pulls)  # no drift: nothing forgotten
+
+    def test_linucb_needs_the_context_the_study_declares(self):
+        study = self.create_study(
+            parameters=[hyperd.Categorical("solver", ["cg", "gmres"]), hyperd.Int("restart", 1, 2)],
+            objective=("iterations", "minimize"), context_dimension=2,
+            sampler={"linucb": {"alpha": 0.5, "reward": {"scale": "capped_cost", "cap": 1000}}})
+        linucb = study.spec.sampler.linucb
+        self.assertEqual(linucb.alpha, 0.5)
+        self.assertEqual(linucb.reward.scale, hyperd.client.pb.BanditReward.CAPPED_COST)
+        self.assertEqual(linucb.reward.cap, 1000)
+        with self.assertRaises(hyperd.InvalidArgumentError) as caught:
+            study.suggest()
+        self.assertIn("context", caught.exception.message)
+        trial = study.suggest(context=[1.0, 0.5])
+        self.assertEqual(trial.context, [1.0, 0.5])
+        self.assertIn(trial.arm, range(4))
+        trial.complete(250)
+        self.assertAlmostEqual(trial.bandit.reward, 0.75)  # 1 - 250 / 1000
+        arms = study.arms()
+        self.assertEqual(arms.algorithm, "linucb")
+        self.assertEqual(len(arms), 4)
+        self.assertEqual(arms[trial.arm].parameters, trial.params)
+        self.assertEqual(arms[trial.arm].pulls, 1)
+
+    def test_arms_of_a_study_without_a_bandit_sampler_is_failed_precondition(self):
+        study = self.create_study()
+        with self.assertRaises(hyperd.FailedPreconditionError) as caught:
+            study.arms()
+        self.assertIn("bandit", caught.exception.message)
+        self.assertIsNone(study.suggest().bandit)
+
     # -- errors --------------------------------------------------------------------------------
 
     def test_errors_map_to_exception_classes(self):
@@ -381,6 +453,28 @@ class PythonSpecBuilderTest(unittest.TestCase):
         with self.assertRaises(ValueError):
             hyperd.Study.create("x", parameters=[], sampler="no-such-sampler",
                                 client=hyperd.Client("127.0.0.1:1"))
+
+    def test_bandit_sampler_names_and_settings_become_the_sampler_spec(self):
+        from hyperd.study import _algorithm_to_proto
+        pb = hyperd.client.pb
+        for name in ("ucb1", "thompson", "exp3", "tsallis_inf", "linucb"):
+            self.assertEqual(_algorithm_to_proto(pb.SamplerSpec, name, "sampler")
+                             .WhichOneof("algorithm"), name)
+        spec = _algorithm_to_proto(pb.SamplerSpec, {"linucb": {
+            "alpha": 0.5, "target": "reward",
+            "reward": {"scale": "CAPPED_COST", "cap": 1000, "failure_reward": 0.0}}}, "sampler")
+        self.assertEqual(spec.linucb.alpha, 0.5)
+        self.assertEqual(spec.linucb.target, pb.LinUcbSampler.REWARD)
+        self.assertEqual(spec.linucb.reward.scale, pb.BanditReward.CAPPED_COST)
+        self.assertTrue(spec.linucb.reward.HasField("failure_reward"))
+        spec = _algorithm_to_proto(pb.SamplerSpec, {
+            "name": "ucb1", "tuned": True, "drift": {"kind": "sliding_window", "window": 50}},
+            "sampler")
+        self.assertEqual(spec.ucb1.drift.kind, pb.BanditDrift.SLIDING_WINDOW)
+        self.assertEqual(spec.ucb1.drift.window, 50)
+        with self.assertRaisesRegex(ValueError, "scale"):
+            _algorithm_to_proto(pb.SamplerSpec, {"exp3": {"reward": {"scale": "LINEAR"}}},
+                                "sampler")
 
     def test_default_client_id_is_host_pid_random(self):
         client = hyperd.Client("127.0.0.1:1")

@@ -20,6 +20,9 @@ The server address comes from HYPERD_ADDRESS (default 127.0.0.1:50051), a bearer
 HYPERD_TOKEN. The generated gRPC stubs are hyperd.v1.hyperd_pb2 and hyperd.v1.hyperd_pb2_grpc.
 """
 
+from hyperd.bandit import Arm
+from hyperd.bandit import ArmList
+from hyperd.bandit import BanditPull
 from hyperd.client import Client
 from hyperd.client import DEFAULT_ADDRESS
 from hyperd.client import default_client_id
@@ -43,6 +46,19 @@ from hyperd.space import Categorical
 from hyperd.space import Condition
 from hyperd.space import Float
 from hyperd.space import Int
+from hyperd.lr_scheduler import TrialLR
+from hyperd.schedule import Schedule
+from hyperd.schedule import learning_rate_at
+from hyperd.schedule import learning_rates
+from hyperd.schedule import shape_at
+from hyperd.schedule_tools import RefinedSchedule
+from hyperd.schedule_tools import ScheduleBound
+from hyperd.schedule_tools import SchedulePlan
+from hyperd.schedule_tools import plan_schedules
+from hyperd.schedule_tools import refine_schedule
+from hyperd.step_reporter import HypergradientDot
+from hyperd.step_reporter import StepReporter
+from hyperd.step_reporter import gradient_norms
 from hyperd.study import Study
 from hyperd.trial import Report
 from hyperd.trial import Trial
@@ -50,10 +66,14 @@ from hyperd.trial import Trial
 __version__ = "0.1.0"
 
 __all__ = [
-    "AbortedError", "AlreadyExistsError", "CancelledError", "Categorical", "Client", "Condition",
-    "DEFAULT_ADDRESS", "DataLossError", "DeadlineExceededError", "FailedPreconditionError",
-    "Float", "HyperdError", "Int", "InternalError", "InvalidArgumentError", "NotFoundError",
-    "OutOfRangeError", "PermissionDeniedError", "Report", "ResourceExhaustedError", "Study",
-    "Trial", "UnauthenticatedError", "UnavailableError", "UnimplementedError",
-    "default_client_id",
+    "AbortedError", "AlreadyExistsError", "Arm", "ArmList", "BanditPull", "CancelledError",
+    "Categorical", "Client", "Condition", "DEFAULT_ADDRESS", "DataLossError",
+    "DeadlineExceededError", "FailedPreconditionError", "Float", "HyperdError", "Int",
+    "InternalError", "InvalidArgumentError", "NotFoundError", "OutOfRangeError",
+    "PermissionDeniedError", "Report", "ResourceExhaustedError", "Study", "Trial",
+    "UnauthenticatedError", "UnavailableError", "UnimplementedError", "default_client_id",
+    # Learning-rate schedules (schedule.py, lr_scheduler.py, step_reporter.py, schedule_tools.py)
+    "HypergradientDot", "RefinedSchedule", "Schedule", "ScheduleBound", "SchedulePlan",
+    "StepReporter", "TrialLR", "gradient_norms", "learning_rate_at", "learning_rates",
+    "plan_schedules", "refine_schedule", "shape_at",
 ]

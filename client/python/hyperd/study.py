@@ -21,8 +21,11 @@ import time
 from google.protobuf import json_format
 
 from hyperd import _convert
+from hyperd.bandit import ArmList
+from hyperd.bandit import arm_from_proto
 from hyperd.client import Client
 from hyperd.client import pb
+from hyperd.schedule import schedule_spec_to_proto
 from hyperd.space import params_to_proto
 from hyperd.space import search_space_to_proto
 from hyperd.trial import Trial
@@ -50,9 +53,37 @@ def _objective_to_proto(objective):
     return pb.Objective(metric=metric, goal=_GOALS[str(goal).lower()])
 
 
+def _upper_enum_names(descriptor, settings):
+    """A copy of the settings dict with enum names upper-cased (so "capped_cost" works like
+    "CAPPED_COST"), following nested messages. Keys that match no field are left for ParseDict
+    to report."""
+    if not isinstance(settings, dict):
+        return settings
+    fields = {}
+    for f in descriptor.fields:
+        fields[f.name] = f
+        fields[f.json_name] = f
+    result = {}
+    for key, value in settings.items():
+        field = fields.get(key)
+        if field is None:
+            result[key] = value
+        elif field.enum_type is not None and isinstance(value, str):
+            result[key] = value.upper()
+        elif field.message_type is not None and isinstance(value, dict):
+            result[key] = _upper_enum_names(field.message_type, value)
+        else:
+            result[key] = value
+    return result
+
+
 def _algorithm_to_proto(message_type, value, field):
     """Builds a SamplerSpec/SchedulerSpec from "name", {"name": {settings}},
-    {"name": "grid", **settings} or the message itself."""
+    {"name": "grid", **settings} or the message itself.
+
+    Settings follow the proto field names (or their JSON names); nested messages are dicts and
+    enum values their names, in any case: {"linucb": {"alpha": 0.5, "reward": {"scale":
+    "CAPPED_COST", "cap": 1000}}}."""
     if isinstance(value, message_type):
         return value
     names = [f.name for f in message_type.DESCRIPTOR.oneofs_by_name["algorithm"].fields]
@@ -66,7 +97,8 @@ def _algorithm_to_proto(message_type, value, field):
         raise ValueError(f"{field}={value!r} is unknown: use one of {', '.join(names)}, "
                          f"optionally with settings as {{'{names[-1]}': {{...}}}}")
     try:
-        return json_format.ParseDict(as_dict, message_type())
+        return json_format.ParseDict(_upper_enum_names(message_type.DESCRIPTOR, as_dict),
+                                     message_type())
     except json_format.ParseError as e:
         raise ValueError(f"{field} settings {value!r} are invalid: {e}") from None
 
@@ -88,7 +120,8 @@ class Study:
     def create(cls, study_id, parameters, objective=("loss", "minimize"), sampler="random",
                scheduler=None, max_trials=None, max_parallel_trials=None, lease_duration=None,
                max_resource=None, resource_unit=None, target_value=None, seed=None,
-               context_dimension=None, description=None, user_attributes=None, client=None):
+               context_dimension=None, description=None, user_attributes=None, client=None,
+               schedule=None):
         """Creates the study, or returns the existing one with the same spec.
 
         Args:
@@ -97,10 +130,18 @@ class Study:
             objective: (metric, "minimize" | "maximize"), or just the metric (minimised).
             sampler: "random", "sobol", "grid", "gp" (Gaussian-process Bayesian
                 optimisation), "tpe" (Tree-structured Parzen Estimator) or "bohb" (with
-                scheduler "hyperband"), or with settings, e.g.
+                scheduler "hyperband"); or a bandit policy over the points of a finite space
+                (every parameter Categorical, Int or a Float with a step): "ucb1", "thompson",
+                "exp3", "tsallis_inf" or "linucb" (which needs context_dimension >= 1 and a
+                context with every suggest()). Settings as a dict of the proto's fields, nested
+                messages as dicts and enums by name, e.g.
                 {"grid": {"shuffle": True, "points_per_continuous_parameter": 3}},
-                {"gp": {"acquisition": "UPPER_CONFIDENCE_BOUND"}} or
-                {"tpe": {"multivariate": True}}.
+                {"gp": {"acquisition": "UPPER_CONFIDENCE_BOUND"}},
+                {"tpe": {"multivariate": True}},
+                {"thompson": {"drift": {"kind": "DISCOUNTED", "discount": 0.98}}} or
+                {"linucb": {"alpha": 0.5, "reward": {"scale": "CAPPED_COST", "cap": 1000}}}.
+                Bandit rewards are the objective mapped to [0, 1] by the sampler's "reward"
+                settings (default UNIT: the objective already lies in [0, 1]); see arms().
             scheduler: when trials stop early. "fifo" (the default: trials run until their
                 job completes them), "median" (median stopping rule), "successive_halving"
                 (asynchronous successive halving, ASHA) or "hyperband" (asynchronous
@@ -115,9 +156,19 @@ class Study:
             max_resource: steps (e.g. epochs) a trial may train for; resource_unit names them.
             target_value: the study completes once a trial's objective reaches it.
             seed: seed of every random choice of the study (default: the server picks one).
-            context_dimension: length of the context vector suggest() must send.
+            context_dimension: length of the context vector suggest() must send (linucb
+                regresses on it).
             description, user_attributes: free text and {str: str}.
             client: a hyperd.Client; default Client() (HYPERD_ADDRESS, HYPERD_TOKEN).
+            schedule: learning-rate schedule tuning (each trial's Trial.schedule, followed by
+                hyperd.TrialLR): a dict {"schedule": {"family": "wsd", "base_lr": 0.1,
+                "total_steps": 1000}, "parameter_fields": {"lr": "base_lr", "shape":
+                "family"}, "refine": {"enabled": True}, "online": {"rule": "hypergradient",
+                "hypergradient_beta": 1e-3}} (the ScheduleSpec's fields, enums by name in any
+                case), a hyperd.Schedule that every trial follows, or a hyperd.v1.ScheduleSpec.
+                parameter_fields maps search-space parameters to schedule fields, so the
+                sampler tunes them; refine gives each new trial the shape refined from an
+                earlier trial's gradient norms (hyperd.StepReporter).
 
         Raises:
             AlreadyExistsError: a study with this id exists with a different spec.
@@ -136,6 +187,8 @@ class Study:
             spec.seed = int(seed)
         if context_dimension is not None:
             spec.context_dimension = int(context_dimension)
+        if schedule is not None:
+            spec.schedule.CopyFrom(schedule_spec_to_proto(schedule))
         study = pb.Study(spec=spec, description=description or "",
                          user_attributes=dict(user_attributes or {}))
         if max_trials is not None:
@@ -237,7 +290,9 @@ class Study:
         The returned trial renews its lease in the background until it is finished.
 
         Args:
-            context: the context vector, if the study declares context_dimension.
+            context: the context vector (a sequence of floats), required when the study
+                declares context_dimension, with exactly that many values; otherwise the server
+                raises InvalidArgumentError.
             wait: if True, wait while the study is at max_parallel_trials instead of returning
                 None, polling every poll_interval seconds for at most timeout seconds (None:
                 until a trial frees up).
@@ -324,6 +379,30 @@ class Study:
         response = self.client.call("ListOptimalTrials",
                                     pb.ListOptimalTrialsRequest(parent=self.name))
         return [Trial(self, proto) for proto in response.trials]
+
+    def arms(self, page_size=None):
+        """What a bandit study's policy has learned about each of its arms (ListArms).
+
+        Returns an ArmList: a list of hyperd.Arm in arm order (arm, parameters as {name: value},
+        pulls, pending, effective_pulls, mean_reward, lower_bound, upper_bound,
+        selection_probability), with the attributes algorithm, arm_count and rewards_applied.
+        Fetches page after page (page_size arms per request; server default 100, at most 1000).
+
+        Raises:
+            FailedPreconditionError: the study's sampler is not a bandit policy.
+        """
+        request = pb.ListArmsRequest(parent=self.name, page_size=page_size or 0)
+        arms = ArmList()
+        while True:
+            response = self.client.call("ListArms", request)
+            arms.extend(arm_from_proto(proto) for proto in response.arms)
+            # The policy may learn between pages: the last page's totals are the newest.
+            arms.algorithm = response.algorithm
+            arms.arm_count = response.arm_count
+            arms.rewards_applied = response.rewards_applied
+            if not response.next_page_token:
+                return arms
+            request.page_token = response.next_page_token
 
     # -- managing ------------------------------------------------------------------------------
 

@@ -22,7 +22,9 @@ import weakref
 
 from hyperd import _convert
 from hyperd import errors
+from hyperd.bandit import pull_from_proto
 from hyperd.client import pb
+from hyperd.schedule import Schedule
 from hyperd.space import value_from_proto
 
 _LOG = logging.getLogger("hyperd")
@@ -52,6 +54,8 @@ class Trial:
         self._stop_requested = proto.state == pb.Trial.STOPPING
         self.stop_reason = proto.reason if self._stop_requested else ""
         self.last_report = None
+        # Callables given each ReportMeasurement / ReportSteps reply (TrialLR.apply_reply).
+        self._reply_listeners = []
         self._stop_heartbeat = threading.Event()
         self._heartbeat_thread = None
         if heartbeat and self.is_open:
@@ -113,7 +117,20 @@ class Trial:
 
     @property
     def context(self):
+        """The context vector sent with the suggest() that created the trial ([] if none)."""
         return list(self._proto.context)
+
+    @property
+    def bandit(self):
+        """hyperd.BanditPull(arm, probability, reward, reward_sequence) for a trial a bandit
+        policy handed out, else None. reward is None until the trial finished with one."""
+        return pull_from_proto(self.proto)
+
+    @property
+    def arm(self):
+        """The index of the trial's bandit arm (see Study.arms()), or None."""
+        proto = self.proto
+        return proto.bandit.arm if proto.HasField("bandit") else None
 
     @property
     def client_id(self):
@@ -161,6 +178,29 @@ class Trial:
         thread = self._heartbeat_thread
         return thread is not None and thread.is_alive() and not self._stop_heartbeat.is_set()
 
+    @property
+    def schedule(self):
+        """Studies with a schedule: the learning-rate schedule this trial follows (a
+        hyperd.Schedule with its parameters applied, refined if the study refines), as last
+        fetched; None otherwise. hyperd.TrialLR evaluates it at every step and follows the
+        changes that online rules send with the replies."""
+        proto = self.proto
+        if not proto.HasField("schedule") or proto.schedule.total_steps < 1:
+            return None
+        return Schedule.from_proto(proto.schedule)
+
+    def add_reply_listener(self, callback):
+        """Calls callback(reply, last_reported_step=None) with every later
+        ReportMeasurementResponse of report(), and callback(reply, last_reported_step=t) with
+        every ReportStepsResponse of a hyperd.StepReporter whose last reported step was t
+        (hyperd.TrialLR registers itself this way)."""
+        if callback not in self._reply_listeners:
+            self._reply_listeners.append(callback)
+
+    def remove_reply_listener(self, callback):
+        if callback in self._reply_listeners:
+            self._reply_listeners.remove(callback)
+
     def refresh(self):
         """Fetches the trial again (GetTrial); returns self."""
         self._set_proto(self._client.call("GetTrial", pb.GetTrialRequest(name=self.name)))
@@ -192,6 +232,9 @@ class Trial:
             if response.should_stop:
                 self._stop_requested = True
                 self.stop_reason = response.stop_reason
+        self._note_schedule(response.schedule if response.HasField("schedule") else None)
+        for callback in list(self._reply_listeners):
+            callback(response)
         self.last_report = Report(response.should_stop, response.stop_reason, response.duplicate,
                                   lease)
         return response.should_stop
@@ -271,6 +314,24 @@ class Trial:
         return False
 
     # -- internals -----------------------------------------------------------------------------
+
+    def _note_steps_reply(self, response, last_reported_step):
+        """Takes in a ReportStepsResponse (StepReporter): lease, stop, schedule, and hands it to
+        the reply listeners with the last step the request reported."""
+        with self._lock:
+            if response.HasField("lease_expire_time"):
+                self._proto.lease_expire_time.CopyFrom(response.lease_expire_time)
+            if response.should_stop:
+                self._stop_requested = True
+        self._note_schedule(response.schedule if response.HasField("schedule") else None)
+        for callback in list(self._reply_listeners):
+            callback(response, last_reported_step=last_reported_step)
+
+    def _note_schedule(self, schedule):
+        # Online rules change the trial's schedule; keep Trial.schedule current.
+        if schedule is not None and schedule.total_steps > 0:
+            with self._lock:
+                self._proto.schedule.CopyFrom(schedule)
 
     def _own_client_id(self):
         # The server checks client_id when set: send it only for trials this worker holds, so
