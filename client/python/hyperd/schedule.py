@@ -401,8 +401,9 @@ _FLAT_KEYS = {
 
 
 def upper_enum_names(descriptor, value):
-    """A copy of the dict `value` with enum values upper-cased (so "wsd" works like "WSD"),
-    following nested messages and maps; keys matching no field are left for ParseDict to report."""
+    """A copy of the dict `value` with enum values upper-cased (so "wsd" works like "WSD", and a
+    sampler's "capped_cost" like "CAPPED_COST"), following nested messages and maps; keys matching
+    no field are left for ParseDict to report. Shared by every dict-to-message conversion."""
     if not isinstance(value, dict):
         return value
     fields = {}

@@ -26,6 +26,7 @@ from hyperd.bandit import arm_from_proto
 from hyperd.client import Client
 from hyperd.client import pb
 from hyperd.schedule import schedule_spec_to_proto
+from hyperd.schedule import upper_enum_names
 from hyperd.space import params_to_proto
 from hyperd.space import search_space_to_proto
 from hyperd.trial import Trial
@@ -53,30 +54,6 @@ def _objective_to_proto(objective):
     return pb.Objective(metric=metric, goal=_GOALS[str(goal).lower()])
 
 
-def _upper_enum_names(descriptor, settings):
-    """A copy of the settings dict with enum names upper-cased (so "capped_cost" works like
-    "CAPPED_COST"), following nested messages. Keys that match no field are left for ParseDict
-    to report."""
-    if not isinstance(settings, dict):
-        return settings
-    fields = {}
-    for f in descriptor.fields:
-        fields[f.name] = f
-        fields[f.json_name] = f
-    result = {}
-    for key, value in settings.items():
-        field = fields.get(key)
-        if field is None:
-            result[key] = value
-        elif field.enum_type is not None and isinstance(value, str):
-            result[key] = value.upper()
-        elif field.message_type is not None and isinstance(value, dict):
-            result[key] = _upper_enum_names(field.message_type, value)
-        else:
-            result[key] = value
-    return result
-
-
 def _algorithm_to_proto(message_type, value, field):
     """Builds a SamplerSpec/SchedulerSpec from "name", {"name": {settings}},
     {"name": "grid", **settings} or the message itself.
@@ -97,7 +74,7 @@ def _algorithm_to_proto(message_type, value, field):
         raise ValueError(f"{field}={value!r} is unknown: use one of {', '.join(names)}, "
                          f"optionally with settings as {{'{names[-1]}': {{...}}}}")
     try:
-        return json_format.ParseDict(_upper_enum_names(message_type.DESCRIPTOR, as_dict),
+        return json_format.ParseDict(upper_enum_names(message_type.DESCRIPTOR, as_dict),
                                      message_type())
     except json_format.ParseError as e:
         raise ValueError(f"{field} settings {value!r} are invalid: {e}") from None
