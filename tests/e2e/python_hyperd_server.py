@@ -14,6 +14,7 @@ import signal
 import subprocess
 import tempfile
 import time
+import unittest
 
 _START_DEADLINE_S = 30.0
 _STOP_DEADLINE_S = 30.0
@@ -132,3 +133,27 @@ def _read_grpc_port(port_file):
     except FileNotFoundError:
         return None
     return None
+
+
+class HyperdServerTestCase(unittest.TestCase):
+    """A test case with one real hyperd per class (it must stop cleanly: exit 0 on SIGTERM) and a
+    fresh hyperd.Client per test in self.client."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = HyperdServer().start()
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            code = cls.server.stop()
+            if code != 0:
+                raise AssertionError(f"hyperd exited with {code} on SIGTERM, expected 0:\n"
+                                     f"{cls.server.log_text()}")
+        finally:
+            cls.server.cleanup()
+
+    def setUp(self):
+        import hyperd  # here, not at the top: the benches use this module without the client
+        self.client = hyperd.Client(self.server.address, timeout=10.0, max_retries=2)
+        self.addCleanup(self.client.close)

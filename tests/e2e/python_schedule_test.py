@@ -21,7 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import hyperd  # noqa: E402
 from hyperd.client import pb  # noqa: E402
-from python_hyperd_server import HyperdServer  # noqa: E402
+from python_hyperd_server import HyperdServerTestCase  # noqa: E402
 
 
 class FakeOptimizer:
@@ -48,25 +48,9 @@ def expected_lr(family, lr, total, warmup, t):
     raise AssertionError(family)
 
 
-class PythonScheduleTest(unittest.TestCase):
+class PythonScheduleTest(HyperdServerTestCase):
+    """Against one real hyperd for the class; self.client connects to it."""
 
-    @classmethod
-    def setUpClass(cls):
-        cls.server = HyperdServer().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            code = cls.server.stop()
-            if code != 0:
-                raise AssertionError(f"hyperd exited with {code} on SIGTERM, expected 0:\n"
-                                     f"{cls.server.log_text()}")
-        finally:
-            cls.server.cleanup()
-
-    def setUp(self):
-        self.client = hyperd.Client(self.server.address, timeout=10.0, max_retries=2)
-        self.addCleanup(self.client.close)
 
     def create_study(self, schedule, parameters=None, **kwargs):
         """A study named after the running test, with `schedule` as its ScheduleSpec."""
