@@ -17,6 +17,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "hyperd/v1/hyperd.pb.h"
+#include "tests/e2e/hyperctl_fixture.h"
 #include "tests/e2e/program_runner.h"
 #include "tests/testing/server_process.h"
 
@@ -29,59 +30,8 @@ using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-class HyperctlScheduleTest : public ::testing::Test {
+class HyperctlScheduleTest : public testing::HyperctlFixture {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/hyperctl_schedule_e2e_XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr) << std::strerror(errno);
-    dir_ = pattern;
-    testing::ServerProcessOptions options;
-    options.binary = HYPERD_BINARY;
-    options.data_dir = dir_ + "/data";
-    options.extra_args = {"--durability=normal"};
-    server_ = std::make_unique<testing::ServerProcess>(options);
-    absl::Status started = server_->Start();
-    ASSERT_TRUE(started.ok()) << started;
-  }
-
-  void TearDown() override {
-    if (server_ != nullptr && server_->running()) {
-      const absl::Status stopped = server_->Terminate();
-      EXPECT_TRUE(stopped.ok()) << stopped;
-    }
-    server_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
-
-  std::string WriteFile(const std::string& name, const std::string& text) {
-    const std::string path = dir_ + "/" + name;
-    std::ofstream(path) << text;
-    return path;
-  }
-
-  CommandResult Hyperctl(std::vector<std::string> args) {
-    args.push_back("--server=" + server_->address());
-    return RunProgram(HYPERCTL_BINARY, args, dir_);
-  }
-
-  std::string Ok(const std::vector<std::string>& args) {
-    CommandResult result = Hyperctl(args);
-    EXPECT_EQ(result.exit_code, 0) << absl::StrJoin(args, " ") << "\n" << result;
-    return result.out;
-  }
-
-  template <typename Message>
-  Message OkJson(std::vector<std::string> args) {
-    args.push_back("-o");
-    args.push_back("json");
-    const std::string out = Ok(args);
-    Message message;
-    const auto status = google::protobuf::util::JsonStringToMessage(out, &message);
-    EXPECT_TRUE(status.ok()) << status.message() << "\n" << out;
-    return message;
-  }
-
   // `schedule show ... -o json`: the multipliers and LRs of the listed steps, in order.
   struct Points {
     std::vector<double> steps, multipliers, learning_rates;
@@ -97,9 +47,6 @@ class HyperctlScheduleTest : public ::testing::Test {
     }
     return points;
   }
-
-  std::string dir_;
-  std::unique_ptr<testing::ServerProcess> server_;
 };
 
 // §3.4, T = 100, D = G = 1: gamma* and Omega* of linear decay, cosine, WSD c = 0.2, constant.

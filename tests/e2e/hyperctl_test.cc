@@ -21,6 +21,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "hyperd/v1/hyperd.pb.h"
+#include "tests/e2e/hyperctl_fixture.h"
 #include "tests/e2e/program_runner.h"
 #include "tests/testing/server_process.h"
 
@@ -55,59 +56,12 @@ constexpr char kSpec[] = R"json({
   "limits": {"maxTrials": 20}
 })json";
 
-class HyperctlTest : public ::testing::Test {
+class HyperctlTest : public testing::HyperctlFixture {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/hyperctl_e2e_XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr) << std::strerror(errno);
-    dir_ = pattern;
-    testing::ServerProcessOptions options;
-    options.binary = HYPERD_BINARY;
-    options.data_dir = dir_ + "/data";
-    options.extra_args = {"--durability=normal"};
-    server_ = std::make_unique<testing::ServerProcess>(options);
-    absl::Status started = server_->Start();
-    ASSERT_TRUE(started.ok()) << started;
+    HyperctlFixture::SetUp();
+    if (HasFatalFailure()) return;
     spec_path_ = WriteFile("spec.json", kSpec);
-  }
-
-  void TearDown() override {
-    if (server_ != nullptr && server_->running()) {
-      const absl::Status stopped = server_->Terminate();
-      EXPECT_TRUE(stopped.ok()) << stopped;
-    }
-    server_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
-
-  std::string WriteFile(const std::string& name, const std::string& text) {
-    const std::string path = dir_ + "/" + name;
-    std::ofstream(path) << text;
-    return path;
-  }
-
-  CommandResult Hyperctl(std::vector<std::string> args) {
-    args.push_back("--server=" + server_->address());
-    return RunProgram(HYPERCTL_BINARY, args, dir_);
-  }
-
-  // Runs a command that must succeed and returns its stdout.
-  std::string Ok(std::vector<std::string> args) {
-    CommandResult result = Hyperctl(args);
-    EXPECT_EQ(result.exit_code, 0) << absl::StrJoin(args, " ") << "\n" << result;
-    return result.out;
-  }
-
-  template <typename Message>
-  Message OkJson(std::vector<std::string> args) {
-    args.push_back("-o");
-    args.push_back("json");
-    const std::string out = Ok(args);
-    Message message;
-    const auto status = google::protobuf::util::JsonStringToMessage(out, &message);
-    EXPECT_TRUE(status.ok()) << status.message() << "\n" << out;
-    return message;
   }
 
   // Suggests one trial of `study` to `client_id` and returns it.
@@ -119,9 +73,7 @@ class HyperctlTest : public ::testing::Test {
     return response.trials_size() > 0 ? response.trials(0) : v1::Trial();
   }
 
-  std::string dir_;
   std::string spec_path_;
-  std::unique_ptr<testing::ServerProcess> server_;
 };
 
 TEST_F(HyperctlTest, StudyCreateIsGetOrCreateAndADifferentSpecIsAlreadyExists) {
@@ -314,8 +266,8 @@ TEST_F(HyperctlTest, ArmsShowsPullsPendingAndMeansOfAUcb1StudyInArmOrderOrByMean
     return ParameterText(trial.parameters()) == kBest ? "0.9" : "0.3";
   };
   for (int i = 0; i < 7; ++i) {
-    v1::SuggestTrialsResponse response = OkJson<v1::SuggestTrialsResponse>(
-        {"suggest", "bandit-study", "--client-id", "worker-a"});
+    v1::SuggestTrialsResponse response =
+        OkJson<v1::SuggestTrialsResponse>({"suggest", "bandit-study", "--client-id", "worker-a"});
     ASSERT_EQ(response.trials_size(), 1) << response.DebugString();
     const v1::Trial& trial = response.trials(0);
     ASSERT_TRUE(trial.has_bandit()) << trial.DebugString();
