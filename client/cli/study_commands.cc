@@ -18,20 +18,6 @@
 namespace hyperd::cli {
 namespace {
 
-absl::StatusOr<std::string> ReadInput(const std::string& path) {
-  std::ostringstream text;
-  if (path == "-") {
-    text << std::cin.rdbuf();
-    return text.str();
-  }
-  std::ifstream file(path);
-  if (!file) {
-    return UsageError(absl::StrCat("cannot read ", path, ": no such file or not readable"));
-  }
-  text << file.rdbuf();
-  return text.str();
-}
-
 absl::StatusOr<std::optional<v1::Trial>> BestTrial(Client& client, const std::string& study) {
   v1::ListOptimalTrialsRequest request;
   request.set_parent(study);
@@ -53,7 +39,7 @@ absl::Status CreateStudy(CommandContext& ctx) {
         "'study create' needs the spec file: -f FILE (see 'hyperctl study create "
         "--help' for its format)");
   }
-  ASSIGN_OR_RETURN(std::string json, ReadInput(path));
+  ASSIGN_OR_RETURN(std::string json, ReadInputFile(path));
   ASSIGN_OR_RETURN(v1::CreateStudyRequest request, ParseStudySpec(json, path, ctx.args.Get("id")));
   request.set_validate_only(ctx.args.Has("validate-only"));
   ASSIGN_OR_RETURN(v1::Study study, ctx.client.CreateStudy(request));
