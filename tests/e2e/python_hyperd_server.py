@@ -6,6 +6,9 @@
 The server listens on a free port (--listen=127.0.0.1:0) with a temporary data directory, and
 the port is read from the file it writes once serving (--port-file), polled with a deadline.
 stop() sends SIGTERM and returns the exit code, which must be 0.
+
+    with HyperdServer(metrics=True) as server:   # also serve /metrics on a free port
+        url = server.metrics_url                 # http://127.0.0.1:<port>/metrics
 """
 
 import os
@@ -32,16 +35,30 @@ def binary_path():
 class HyperdServer:
     """One hyperd process on a free port with its own data directory."""
 
-    def __init__(self, extra_args=()):
+    def __init__(self, extra_args=(), metrics=False):
+        """extra_args: more hyperd flags. metrics: serve Prometheus metrics on a free loopback
+        port (metrics_port, metrics_url); off by default (--metrics-listen=)."""
         self._extra_args = list(extra_args)
+        self._metrics = metrics
         self._dir = None
         self._process = None
         self._log = None
         self.port = None
+        self.metrics_port = None
 
     @property
     def address(self):
         return f"127.0.0.1:{self.port}"
+
+    @property
+    def metrics_url(self):
+        if self.metrics_port is None:
+            raise RuntimeError("hyperd serves no metrics: start it with HyperdServer(metrics=True)")
+        return f"http://127.0.0.1:{self.metrics_port}/metrics"
+
+    @property
+    def data_dir(self):
+        return os.path.join(self._dir, "data") if self._dir is not None else None
 
     def start(self):
         """Starts the server and waits until it serves; returns self. Raises RuntimeError with
@@ -59,17 +76,20 @@ class HyperdServer:
         data_dir = os.path.join(self._dir, "data")
         os.makedirs(data_dir)
         self._log = open(os.path.join(self._dir, "server.log"), "w+b")
+        metrics_listen = "127.0.0.1:0" if self._metrics else ""
         command = [binary_path(), "--listen=127.0.0.1:0", f"--data-dir={data_dir}",
-                   "--metrics-listen=", f"--port-file={port_file}", "--reaper-interval=100ms",
-                   *self._extra_args]
+                   f"--metrics-listen={metrics_listen}", f"--port-file={port_file}",
+                   "--reaper-interval=100ms", *self._extra_args]
         self._process = subprocess.Popen(command, stdout=self._log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + _START_DEADLINE_S
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
                 raise RuntimeError(f"hyperd exited with {self._process.returncode} before "
                                    f"serving:\n{self.log_text()}")
-            self.port = _read_grpc_port(port_file)
-            if self.port is not None:
+            ports = _read_ports(port_file)
+            if "grpc" in ports and (not self._metrics or "metrics" in ports):
+                self.port = ports["grpc"]
+                self.metrics_port = ports.get("metrics") if self._metrics else None
                 return
             time.sleep(0.02)  # polling the port file, bounded by the deadline
         raise RuntimeError(f"hyperd wrote no port file within {_START_DEADLINE_S}s:\n"
@@ -122,17 +142,19 @@ class HyperdServer:
         return False
 
 
-def _read_grpc_port(port_file):
-    # The server writes the file atomically, so a file that exists is complete.
+def _read_ports(port_file):
+    """{"grpc": port, "metrics": port} from the port file ({} while it does not exist). The
+    server writes the file atomically, so a file that exists is complete."""
+    ports = {}
     try:
         with open(port_file, encoding="utf-8") as f:
             for line in f:
                 key, _, value = line.strip().partition(" ")
-                if key == "grpc" and value.isdigit():
-                    return int(value)
+                if value.isdigit():
+                    ports[key] = int(value)
     except FileNotFoundError:
-        return None
-    return None
+        return {}
+    return ports
 
 
 class HyperdServerTestCase(unittest.TestCase):
