@@ -70,16 +70,15 @@ absl::StatusOr<std::unique_ptr<HyperdServer>> HyperdServer::Start(const ServerOp
   WorkerPool* pool = parts->pool.get();
   metrics->AttachRuntime(
       parts->runtime.get(), [pool] { return pool->QueueDepth(); },
-      [store] {
-        const auto stats = store->GetFileStats();
-        return std::make_pair(stats.db_bytes, stats.wal_bytes);
-      });
+      [store] { return store->GetFileStats(); });
 
   hyperd::v1::ServerInfo info;
   info.set_version(HYPERD_VERSION);
   info.set_durability(std::string(storage::DurabilityName(options.durability)));
   *info.mutable_start_time() = ToProtoTime(absl::Now());
-  parts->service = std::make_unique<HyperdService>(parts->runtime.get(), metrics, info);
+  parts->service = std::make_unique<HyperdService>(parts->runtime.get(), metrics, info,
+                                                   options.slow_request_threshold);
+  parts->service->EnableBackups(parts->store.get(), parts->pool.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

@@ -1,22 +1,33 @@
 #include "server/hyperd_service.h"
 
+#include <atomic>
+#include <memory>
+#include <string>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
+#include "common/logging.h"
 #include "server/schedule_tools.h"
 #include "server/status_conversion.h"
+#include "server/time_conversion.h"
 
 namespace hyperd::server {
 
-HyperdService::HyperdService(Runtime* runtime, Metrics* metrics, hyperd::v1::ServerInfo info)
-    : runtime_(runtime), metrics_(metrics), info_(std::move(info)) {}
+HyperdService::HyperdService(Runtime* runtime, Metrics* metrics, hyperd::v1::ServerInfo info,
+                             absl::Duration slow_request_threshold)
+    : runtime_(runtime),
+      metrics_(metrics),
+      info_(std::move(info)),
+      request_log_(slow_request_threshold) {}
 
-template <typename Response>
-HyperdService::Reactor* HyperdService::Now(Context* context, const char* method, Response* response,
+template <typename Request, typename Response>
+HyperdService::Reactor* HyperdService::Now(Context* context, const char* method,
+                                           const Request& request, Response* response,
                                            absl::StatusOr<Response> result) {
   RpcTimer timer(metrics_->Method(method));
   Reactor* reactor = context->DefaultReactor();
   if (result.ok()) response->Swap(&*result);
-  timer.Finish(result.status());
+  request_log_.Finished(method, request, result.status(), timer.Finish(result.status()));
   reactor->Finish(ToGrpcStatus(result.status()));
   return reactor;
 }
@@ -27,11 +38,13 @@ HyperdService::Reactor* HyperdService::Later(
     void (Runtime::*operation)(const Request&, Reply<Response>), const Request& request) {
   RpcTimer timer(metrics_->Method(method));
   Reactor* reactor = context->DefaultReactor();
-  (runtime_->*operation)(request, [reactor, response, timer](absl::StatusOr<Response> result) {
-    if (result.ok()) response->Swap(&*result);
-    timer.Finish(result.status());
-    reactor->Finish(ToGrpcStatus(result.status()));
-  });
+  // The request outlives the reply: gRPC keeps it until the reactor is done.
+  (runtime_->*operation)(
+      request, [this, method, &request, reactor, response, timer](absl::StatusOr<Response> result) {
+        if (result.ok()) response->Swap(&*result);
+        request_log_.Finished(method, request, result.status(), timer.Finish(result.status()));
+        reactor->Finish(ToGrpcStatus(result.status()));
+      });
   return reactor;
 }
 
@@ -44,13 +57,13 @@ HyperdService::Reactor* HyperdService::CreateStudy(Context* context,
 HyperdService::Reactor* HyperdService::GetStudy(Context* context,
                                                 const hyperd::v1::GetStudyRequest* request,
                                                 hyperd::v1::Study* response) {
-  return Now(context, "GetStudy", response, runtime_->GetStudy(*request));
+  return Now(context, "GetStudy", *request, response, runtime_->GetStudy(*request));
 }
 
 HyperdService::Reactor* HyperdService::ListStudies(Context* context,
                                                    const hyperd::v1::ListStudiesRequest* request,
                                                    hyperd::v1::ListStudiesResponse* response) {
-  return Now(context, "ListStudies", response, runtime_->ListStudies(*request));
+  return Now(context, "ListStudies", *request, response, runtime_->ListStudies(*request));
 }
 
 HyperdService::Reactor* HyperdService::UpdateStudy(Context* context,
@@ -86,13 +99,13 @@ HyperdService::Reactor* HyperdService::CreateTrial(Context* context,
 HyperdService::Reactor* HyperdService::GetTrial(Context* context,
                                                 const hyperd::v1::GetTrialRequest* request,
                                                 hyperd::v1::Trial* response) {
-  return Now(context, "GetTrial", response, runtime_->GetTrial(*request));
+  return Now(context, "GetTrial", *request, response, runtime_->GetTrial(*request));
 }
 
 HyperdService::Reactor* HyperdService::ListTrials(Context* context,
                                                   const hyperd::v1::ListTrialsRequest* request,
                                                   hyperd::v1::ListTrialsResponse* response) {
-  return Now(context, "ListTrials", response, runtime_->ListTrials(*request));
+  return Now(context, "ListTrials", *request, response, runtime_->ListTrials(*request));
 }
 
 HyperdService::Reactor* HyperdService::ReportMeasurement(
@@ -116,19 +129,20 @@ HyperdService::Reactor* HyperdService::ReportSteps(Context* context,
 HyperdService::Reactor* HyperdService::RefineSchedule(
     Context* context, const hyperd::v1::RefineScheduleRequest* request,
     hyperd::v1::RefineScheduleResponse* response) {
-  return Now(context, "RefineSchedule", response, hyperd::server::RefineSchedule(*request));
+  return Now(context, "RefineSchedule", *request, response,
+             hyperd::server::RefineSchedule(*request));
 }
 
 HyperdService::Reactor* HyperdService::PlanSchedules(
     Context* context, const hyperd::v1::PlanSchedulesRequest* request,
     hyperd::v1::PlanSchedulesResponse* response) {
-  return Now(context, "PlanSchedules", response, hyperd::server::PlanSchedules(*request));
+  return Now(context, "PlanSchedules", *request, response, hyperd::server::PlanSchedules(*request));
 }
 
 HyperdService::Reactor* HyperdService::CheckTrialEarlyStopping(
     Context* context, const hyperd::v1::CheckTrialEarlyStoppingRequest* request,
     hyperd::v1::CheckTrialEarlyStoppingResponse* response) {
-  return Now(context, "CheckTrialEarlyStopping", response,
+  return Now(context, "CheckTrialEarlyStopping", *request, response,
              runtime_->CheckTrialEarlyStopping(*request));
 }
 
@@ -153,19 +167,129 @@ HyperdService::Reactor* HyperdService::StopTrial(Context* context,
 HyperdService::Reactor* HyperdService::ListOptimalTrials(
     Context* context, const hyperd::v1::ListOptimalTrialsRequest* request,
     hyperd::v1::ListOptimalTrialsResponse* response) {
-  return Now(context, "ListOptimalTrials", response, runtime_->ListOptimalTrials(*request));
+  return Now(context, "ListOptimalTrials", *request, response,
+             runtime_->ListOptimalTrials(*request));
 }
 
 HyperdService::Reactor* HyperdService::ListArms(Context* context,
                                                 const hyperd::v1::ListArmsRequest* request,
                                                 hyperd::v1::ListArmsResponse* response) {
-  return Now(context, "ListArms", response, runtime_->ListArms(*request));
+  return Now(context, "ListArms", *request, response, runtime_->ListArms(*request));
 }
 
-HyperdService::Reactor* HyperdService::GetServerInfo(Context* context,
-                                                     const hyperd::v1::GetServerInfoRequest*,
-                                                     hyperd::v1::ServerInfo* response) {
-  return Now(context, "GetServerInfo", response, absl::StatusOr<hyperd::v1::ServerInfo>(info_));
+HyperdService::Reactor* HyperdService::GetServerInfo(
+    Context* context, const hyperd::v1::GetServerInfoRequest* request,
+    hyperd::v1::ServerInfo* response) {
+  return Now(context, "GetServerInfo", *request, response,
+             absl::StatusOr<hyperd::v1::ServerInfo>(info_));
+}
+
+// One BackupDatabase call. The copy blocks for as long as the database takes to copy, so it runs
+// on the worker pool; after that each chunk is read when the previous write has completed, so
+// at most one chunk is in memory however large the database is.
+class HyperdService::BackupReactor final
+    : public grpc::ServerWriteReactor<hyperd::v1::BackupDatabaseChunk> {
+ public:
+  // Clears `*running` (when not null) when the call ends, so the next backup may start.
+  BackupReactor(Context* context, MethodMetrics* metrics, std::atomic<bool>* running,
+                std::string server_version)
+      : context_(context),
+        timer_(metrics),
+        running_(running),
+        server_version_(std::move(server_version)) {}
+
+  // On the worker pool.
+  void Run(storage::SqliteTrialStore* store) {
+    absl::StatusOr<std::unique_ptr<storage::DatabaseBackup>> backup = store->Backup();
+    if (!backup.ok()) return End(backup.status());
+    if (context_->IsCancelled()) return End(absl::CancelledError("the client cancelled"));
+    backup_ = std::move(*backup);
+    const storage::BackupInfo& info = backup_->info();
+    hyperd::v1::BackupInfo* message = chunk_.mutable_info();
+    message->set_total_bytes(info.bytes);
+    message->set_schema_version(info.schema_version);
+    message->set_study_count(info.studies);
+    message->set_trial_count(info.trials);
+    *message->mutable_create_time() = ToProtoTime(info.snapshot_time);
+    message->set_server_version(server_version_);
+    StartWrite(&chunk_);
+  }
+
+  // Counts, logs and finishes the call. Called exactly once.
+  void End(absl::Status status) {
+    const absl::Duration elapsed = timer_.Finish(status);
+    LogFields fields = {{"code", absl::StatusCodeToString(status.code())},
+                        {"seconds", absl::StrCat(absl::ToDoubleSeconds(elapsed))}};
+    if (backup_ != nullptr) {
+      fields.push_back({"bytes", absl::StrCat(backup_->info().bytes)});
+      fields.push_back({"studies", absl::StrCat(backup_->info().studies)});
+      fields.push_back({"trials", absl::StrCat(backup_->info().trials)});
+    }
+    if (!status.ok()) fields.push_back({"error", std::string(status.message())});
+    Log(status.ok() ? LogLevel::kInfo : LogLevel::kWarning,
+        status.ok() ? "backup sent" : "backup failed", fields);
+    // Before Finish, so a client that starts the next backup as soon as this one returns finds
+    // the copy's disk space freed and the slot open.
+    backup_.reset();
+    if (running_ != nullptr) running_->store(false);
+    Finish(ToGrpcStatus(status));
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) return End(absl::CancelledError("the client went away during the backup stream"));
+    absl::StatusOr<std::string> data = backup_->ReadChunk(kBackupChunkBytes);
+    if (!data.ok()) return End(data.status());
+    if (data->empty()) return End(absl::OkStatus());
+    chunk_.set_data(std::move(*data));
+    StartWrite(&chunk_);
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  static constexpr size_t kBackupChunkBytes = 1 << 20;
+
+  Context* const context_;
+  const RpcTimer timer_;
+  std::atomic<bool>* const running_;
+  const std::string server_version_;
+  std::unique_ptr<storage::DatabaseBackup> backup_;
+  hyperd::v1::BackupDatabaseChunk chunk_;  // the message being written
+};
+
+void HyperdService::EnableBackups(storage::SqliteTrialStore* store, WorkerPool* pool) {
+  backup_store_ = store;
+  backup_pool_ = pool;
+}
+
+grpc::ServerWriteReactor<hyperd::v1::BackupDatabaseChunk>* HyperdService::BackupDatabase(
+    Context* context, const hyperd::v1::BackupDatabaseRequest*) {
+  if (backup_running_.exchange(true)) {
+    // Without the flag: this call must not clear the flag of the running backup.
+    auto* reactor = new BackupReactor(context, metrics_->Method("BackupDatabase"),
+                                      /*running=*/nullptr, info_.version());
+    reactor->End(absl::ResourceExhaustedError(
+        "BackupDatabase: another backup is running; retry when it has finished (each backup "
+        "needs room for a whole copy of the database)"));
+    return reactor;
+  }
+  auto* reactor = new BackupReactor(context, metrics_->Method("BackupDatabase"), &backup_running_,
+                                    info_.version());
+  if (backup_store_ == nullptr || backup_pool_ == nullptr) {
+    reactor->End(absl::InternalError(
+        "BackupDatabase: this server was started without a store to back up; HyperdServer "
+        "must call EnableBackups"));
+  } else if (!runtime_->healthy()) {
+    reactor->End(absl::FailedPreconditionError(
+        "BackupDatabase: the server stopped accepting writes after a storage commit failed "
+        "(see its log), so the disk may be failing; fix the cause, restart hyperd and back up "
+        "once it reports SERVING"));
+  } else if (absl::Status queued =
+                 backup_pool_->Submit([reactor, store = backup_store_] { reactor->Run(store); });
+             !queued.ok()) {
+    reactor->End(queued);
+  }
+  return reactor;
 }
 
 }  // namespace hyperd::server

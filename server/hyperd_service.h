@@ -3,10 +3,15 @@
 #ifndef HYPERD_SERVER_HYPERD_SERVICE_H_
 #define HYPERD_SERVER_HYPERD_SERVICE_H_
 
+#include <atomic>
+
 #include "absl/status/statusor.h"
 #include "hyperd/v1/hyperd.grpc.pb.h"
 #include "server/metrics.h"
+#include "server/request_log.h"
 #include "server/runtime.h"
+#include "server/worker_pool.h"
+#include "storage/sqlite/sqlite_trial_store.h"
 
 namespace hyperd::server {
 
@@ -16,7 +21,9 @@ class HyperdService final : public hyperd::v1::Hyperd::CallbackService {
   using Reactor = grpc::ServerUnaryReactor;
 
   // `runtime` and `metrics` must outlive the service.
-  HyperdService(Runtime* runtime, Metrics* metrics, hyperd::v1::ServerInfo info);
+  // Calls slower than `slow_request_threshold` are logged (zero: never).
+  HyperdService(Runtime* runtime, Metrics* metrics, hyperd::v1::ServerInfo info,
+                absl::Duration slow_request_threshold);
 
   Reactor* CreateStudy(Context* context, const hyperd::v1::CreateStudyRequest* request,
                        hyperd::v1::Study* response) override;
@@ -63,11 +70,18 @@ class HyperdService final : public hyperd::v1::Hyperd::CallbackService {
                     hyperd::v1::ListArmsResponse* response) override;
   Reactor* GetServerInfo(Context* context, const hyperd::v1::GetServerInfoRequest* request,
                          hyperd::v1::ServerInfo* response) override;
+  // Copies the database on the worker pool, then streams the copy (see EnableBackups).
+  grpc::ServerWriteReactor<hyperd::v1::BackupDatabaseChunk>* BackupDatabase(
+      Context* context, const hyperd::v1::BackupDatabaseRequest* request) override;
+
+  // Where BackupDatabase copies from and the pool that runs the copy; both must outlive the
+  // service. Call once, before the service is registered (HyperdServer::Start does).
+  void EnableBackups(storage::SqliteTrialStore* store, WorkerPool* pool);
 
  private:
   // Finishes at once with a result computed on the calling thread.
-  template <typename Response>
-  Reactor* Now(Context* context, const char* method, Response* response,
+  template <typename Request, typename Response>
+  Reactor* Now(Context* context, const char* method, const Request& request, Response* response,
                absl::StatusOr<Response> result);
   // Finishes when the runtime replies (after the write is durable, or from the worker pool).
   template <typename Request, typename Response>
@@ -75,9 +89,16 @@ class HyperdService final : public hyperd::v1::Hyperd::CallbackService {
                  void (Runtime::*operation)(const Request&, Reply<Response>),
                  const Request& request);
 
+  class BackupReactor;
+
   Runtime* const runtime_;
   Metrics* const metrics_;
   const hyperd::v1::ServerInfo info_;
+  storage::SqliteTrialStore* backup_store_ = nullptr;
+  WorkerPool* backup_pool_ = nullptr;
+  // One backup at a time: each needs room for a whole copy of the database.
+  std::atomic<bool> backup_running_{false};
+  const RequestLog request_log_;
 };
 
 }  // namespace hyperd::server

@@ -41,6 +41,8 @@ std::vector<Command> StudyCommands();
 std::vector<Command> TrialCommands();
 // schedule show|plan|refine.
 std::vector<Command> ScheduleCommands();
+// admin backup.
+std::vector<Command> AdminCommands();
 
 // Pretty-printed proto3 JSON followed by a newline.
 absl::Status PrintJson(const google::protobuf::Message& message, std::ostream& out);

@@ -44,6 +44,7 @@ std::vector<Command> AllCommands() {
   std::vector<Command> commands = StudyCommands();
   for (Command& command : TrialCommands()) commands.push_back(std::move(command));
   for (Command& command : ScheduleCommands()) commands.push_back(std::move(command));
+  for (Command& command : AdminCommands()) commands.push_back(std::move(command));
   commands.push_back(
       {{{"info"}, "", "", "Show the server's version and settings", "", {}, 0, 0}, ServerInfo});
   return commands;

@@ -227,6 +227,75 @@ absl::StatusOr<v1::ServerInfo> Client::GetServerInfo(const v1::GetServerInfoRequ
   return Call("GetServerInfo", &Stub::GetServerInfo, request, call);
 }
 
+absl::StatusOr<v1::BackupInfo> Client::BackupOnce(std::ostream& out, absl::Time deadline,
+                                                  bool* wrote) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(deadline));
+  if (!options_.token.empty()) {
+    context.AddMetadata("authorization", absl::StrCat("Bearer ", options_.token));
+  }
+  std::unique_ptr<grpc::ClientReaderInterface<v1::BackupDatabaseChunk>> reader =
+      stub_->BackupDatabase(&context, v1::BackupDatabaseRequest());
+  v1::BackupDatabaseChunk chunk;
+  std::optional<v1::BackupInfo> info;
+  int64_t received = 0;
+  absl::Status problem;
+  while (problem.ok() && reader->Read(&chunk)) {
+    if (!info.has_value()) {
+      if (!chunk.has_info()) {
+        problem = absl::DataLossError(
+            "BackupDatabase: the stream did not start with the backup's info; is the server a "
+            "hyperd of the same API version?");
+        break;
+      }
+      info = chunk.info();
+      continue;
+    }
+    received += static_cast<int64_t>(chunk.data().size());
+    if (received > info->total_bytes()) {
+      problem = absl::DataLossError(absl::StrCat("BackupDatabase: received more than the ",
+                                                 info->total_bytes(), " bytes announced"));
+      break;
+    }
+    *wrote = true;
+    out.write(chunk.data().data(), static_cast<std::streamsize>(chunk.data().size()));
+    if (!out) problem = absl::InternalError("BackupDatabase: writing the copy failed");
+  }
+  if (!problem.ok()) context.TryCancel();
+  const absl::Status finished = FromGrpcStatus(reader->Finish());
+  if (!problem.ok()) return problem;
+  if (!finished.ok()) return finished;
+  if (!info.has_value()) {
+    return absl::DataLossError("BackupDatabase: the server ended the stream without a backup");
+  }
+  if (received != info->total_bytes()) {
+    return absl::DataLossError(absl::StrCat("BackupDatabase: received ", received, " of the ",
+                                            info->total_bytes(), " bytes announced"));
+  }
+  out.flush();
+  if (!out) return absl::InternalError("BackupDatabase: writing the copy failed");
+  return *info;
+}
+
+absl::StatusOr<v1::BackupInfo> Client::BackupDatabase(std::ostream& out, const CallOptions& call) {
+  const absl::Time deadline = absl::Now() + call.deadline.value_or(options_.deadline);
+  for (int attempt = 1;; ++attempt) {
+    bool wrote = false;
+    absl::StatusOr<v1::BackupInfo> info = BackupOnce(out, deadline, &wrote);
+    if (info.ok() || info.status().code() != absl::StatusCode::kUnavailable || wrote) return info;
+    const absl::Duration backoff = Backoff(attempt);
+    if (attempt >= options_.max_attempts || absl::Now() + backoff >= deadline) {
+      return absl::UnavailableError(absl::StrCat(info.status().message(), " (BackupDatabase to ",
+                                                 options_.address, " failed ", attempt,
+                                                 attempt == 1 ? " attempt)" : " attempts)"));
+    }
+    if (options_.on_retry) {
+      options_.on_retry({"BackupDatabase", attempt, info.status(), backoff});
+    }
+    WaitBeforeRetry(backoff);
+  }
+}
+
 absl::StatusOr<std::vector<v1::Trial>> Client::ListAllTrials(
     absl::string_view parent, const std::vector<v1::Trial::State>& states,
     const CallOptions& call) {

@@ -23,6 +23,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -135,6 +136,13 @@ class Client {
                                                           const CallOptions& call = {});
   absl::StatusOr<v1::ServerInfo> GetServerInfo(const v1::GetServerInfoRequest& request = {},
                                                const CallOptions& call = {});
+  // Streams a consistent copy of the server's database (BackupDatabase) into `out`, byte for
+  // byte as it arrives, and returns what the copy holds. On failure `out` holds part of the copy
+  // at most: write into a temporary file and rename it only on success. DATA_LOSS when the stream
+  // carries no BackupInfo first or ends short of (or past) info.total_bytes; INTERNAL when `out`
+  // fails. Retried on UNAVAILABLE only while nothing has been written yet. A backup takes as
+  // long as copying the database twice: give `call.deadline` to match its size.
+  absl::StatusOr<v1::BackupInfo> BackupDatabase(std::ostream& out, const CallOptions& call = {});
 
   // Every trial of `parent` ("studies/{id}") in the given states (all when empty), following
   // page tokens; each page is one call with its own deadline and retries.
@@ -158,6 +166,9 @@ class Client {
   using Rpc = grpc::Status (Stub::*)(grpc::ClientContext*, const Request&, Response*);
 
   Client(ClientOptions options, std::shared_ptr<grpc::Channel> channel);
+
+  // One attempt of BackupDatabase; sets *wrote once anything went to `out`.
+  absl::StatusOr<v1::BackupInfo> BackupOnce(std::ostream& out, absl::Time deadline, bool* wrote);
 
   // Runs `rpc` with retries on UNAVAILABLE until it succeeds, fails otherwise, runs out of
   // attempts or would overrun the call's deadline.

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <algorithm>
 #include <utility>
@@ -96,6 +97,7 @@ absl::string_view DurabilityName(Durability durability) {
 
 absl::StatusOr<std::unique_ptr<SqliteTrialStore>> SqliteTrialStore::Open(Options options) {
   RETURN_IF_ERROR(ValidateOptions(options));
+  DatabaseBackup::RemoveLeftovers(options.path);
   ASSIGN_OR_RETURN(std::unique_ptr<Connection> writer,
                    Connection::Open(options.path, Connection::Mode::kReadWriteCreate));
   ASSIGN_OR_RETURN(int synchronous, ConfigureWriter(*writer, options.durability));
@@ -154,7 +156,16 @@ SqliteTrialStore::FileStats SqliteTrialStore::GetFileStats() const {
   FileStats stats;
   stats.db_bytes = FileSize(options_.path);
   stats.wal_bytes = FileSize(options_.path + "-wal");
+  struct statvfs fs {};
+  if (statvfs(options_.path.c_str(), &fs) == 0) {
+    stats.filesystem_avail_bytes = static_cast<int64_t>(fs.f_bavail) * fs.f_frsize;
+    stats.filesystem_size_bytes = static_cast<int64_t>(fs.f_blocks) * fs.f_frsize;
+  }
   return stats;
+}
+
+absl::StatusOr<std::unique_ptr<DatabaseBackup>> SqliteTrialStore::Backup() const {
+  return DatabaseBackup::Create(options_.path);
 }
 
 void SqliteTrialStore::PauseWriterForTesting() {
@@ -201,8 +212,7 @@ void SqliteTrialStore::WriterLoop() {
       case Wake::kStop:
         return;
       case Wake::kIdle:
-        CheckpointWal();
-        checkpoint_due = false;
+        checkpoint_due = !CheckpointWal();
         break;
       case Wake::kWork:
         CommitGroup(group);
@@ -296,18 +306,29 @@ void SqliteTrialStore::CompletionLoop() {
   }
 }
 
-void SqliteTrialStore::CheckpointWal() {
+bool SqliteTrialStore::CheckpointWal() {
   int wal_frames = 0;
   int checkpointed_frames = 0;
+  // TRUNCATE waits in the busy handler for readers on older snapshots (a long backup, LoadAll);
+  // with the connection's 5 s timeout that would hold up the next commit. Without a handler it
+  // copies what it can and returns SQLITE_BUSY at once; the writer tries again after the next
+  // idle period.
+  sqlite3_busy_timeout(writer_->handle(), 0);
   int rc = sqlite3_wal_checkpoint_v2(writer_->handle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE,
                                      &wal_frames, &checkpointed_frames);
+  sqlite3_busy_timeout(writer_->handle(), kBusyTimeoutMs);
   absl::Status status;
   if (rc != SQLITE_OK) {
     status = sqlite::SqliteStatus(rc, writer_->handle(), "checkpointing the WAL while idle");
-    Log(LogLevel::kWarning, "storage: idle WAL checkpoint failed",
+    const bool reader_busy = (rc & 0xff) == SQLITE_BUSY;
+    Log(reader_busy ? LogLevel::kInfo : LogLevel::kWarning,
+        reader_busy ? "storage: idle WAL checkpoint postponed while a reader (e.g. a backup) "
+                      "holds an older snapshot"
+                    : "storage: idle WAL checkpoint failed",
         {{"error", std::string(status.message())}});
   }
   if (options_.on_idle_checkpoint) options_.on_idle_checkpoint(status);
+  return (rc & 0xff) != SQLITE_BUSY;
 }
 
 }  // namespace hyperd::storage

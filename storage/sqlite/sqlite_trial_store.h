@@ -30,6 +30,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "storage/sqlite/database_backup.h"
 #include "storage/trial_store.h"
 
 namespace hyperd::storage {
@@ -66,7 +67,9 @@ struct SqliteTrialStoreOptions {
   // Most requests in one transaction (>= 1).
   int max_batch_requests = 256;
   // After the writer has been idle this long since its last commit it checkpoints and truncates
-  // the WAL once (> 0; absl::InfiniteDuration() disables it).
+  // the WAL once (> 0; absl::InfiniteDuration() disables it). The checkpoint never waits for
+  // readers (a backup may hold an old snapshot for long): while one does, it reports UNAVAILABLE
+  // and is tried again after the next idle period.
   absl::Duration idle_checkpoint_after = absl::Seconds(5);
   // Called on the completion thread after each transaction, once its callbacks have run. Optional.
   std::function<void(const CommitStats&)> on_commit = nullptr;
@@ -83,10 +86,15 @@ class SqliteTrialStore final : public TrialStore {
   struct FileStats {
     int64_t db_bytes = 0;   // the database file
     int64_t wal_bytes = 0;  // its write-ahead log (0 when absent)
+    // The file system holding the database (statvfs): bytes an unprivileged writer may still
+    // use, and its total size. -1 when statvfs fails.
+    int64_t filesystem_avail_bytes = -1;
+    int64_t filesystem_size_bytes = -1;
   };
 
   // Opens (creating if missing) the database, sets the connection pragmas (WAL, synchronous per
   // `durability`, busy_timeout=5000, foreign_keys=ON), migrates the schema and starts the writer.
+  // First removes temporary backup copies an interrupted Backup() left beside the file.
   // Errors: INVALID_ARGUMENT for bad options; FAILED_PRECONDITION if the file cannot be opened
   // (missing directory, permissions) or has a schema newer than this build; DATA_LOSS if it is
   // not a SQLite database or is corrupt.
@@ -115,6 +123,11 @@ class SqliteTrialStore final : public TrialStore {
 
   // Sizes of the database file and its WAL, for gauges. Cheap (two stat calls).
   FileStats GetFileStats() const;
+
+  // A consistent copy of everything committed so far, taken through its own read-only
+  // connection while commits go on (see storage/sqlite/database_backup.h for the contract and
+  // errors). Blocks for the whole copy; the temporary file lives beside the database.
+  absl::StatusOr<std::unique_ptr<DatabaseBackup>> Backup() const;
 
   // Testing hooks. While paused the writer starts no new transaction (Commit() still enqueues;
   // Flush() blocks), so a test can queue several batches that then commit as one group. The
@@ -145,7 +158,8 @@ class SqliteTrialStore final : public TrialStore {
   Wake NextGroup(bool checkpoint_due, std::vector<Request>& group);
   void CommitGroup(std::vector<Request>& group);
   absl::Status ApplyRequest(const WriteBatch& batch);
-  void CheckpointWal();
+  // Returns false when a reader on an older snapshot kept it from finishing (try again later).
+  bool CheckpointWal();
   bool HasWorkOrStop() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Runs the callbacks of committed groups, in commit order, off the writer thread: replying
   // to RPCs costs CPU that would otherwise delay the next transaction.

@@ -88,6 +88,9 @@ TEST(HostileInput, RandomAndMutatedRequestsNeverCrashTheServer) {
     for (int m = 0; m < service->method_count(); ++m) {
       const std::string method = service->method(m)->name();
       if (method == "DeleteStudy") continue;  // keep the study around for the other methods
+      // A unary call cannot read a stream (it waits out its deadline after the second message);
+      // BackupDatabase, the one streaming method, has its own tests (backup_e2e_test).
+      if (service->method(m)->server_streaming()) continue;
       std::string bytes;
       if (round % 3 == 0) {  // random bytes
         bytes.resize(rng() % 64);
