@@ -26,6 +26,7 @@ struct ServerOptions {
   storage::Durability durability = storage::Durability::kFull;
   absl::Duration reaper_interval = absl::Seconds(30);
   absl::Duration shutdown_grace = absl::Seconds(5);
+  absl::Duration slow_request_threshold = absl::Seconds(1);  // zero: no slow-request log
   int max_message_bytes = 4 * 1024 * 1024;
   int worker_threads = 0;        // 0: one per core
   const Clock* clock = nullptr;  // null: the real clock

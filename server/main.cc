@@ -10,6 +10,8 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -37,7 +39,13 @@ ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(5),
           "On SIGTERM, how long in-flight calls may take before they are cancelled.");
 ABSL_FLAG(int, max_message_bytes, 4 * 1024 * 1024, "Largest request accepted, in bytes.");
 ABSL_FLAG(int, worker_threads, 0, "Threads computing suggestions (0: one per core).");
-ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error.");
+ABSL_FLAG(std::string, log_level, "info",
+          "debug, info, warning or error. At debug every call is logged (method, code, duration, "
+          "study, trial).");
+ABSL_FLAG(std::string, log_format, "text",
+          "text (one key=value line per event) or json (one JSON object per line).");
+ABSL_FLAG(absl::Duration, slow_request_threshold, absl::Seconds(1),
+          "Calls taking at least this long are logged at WARN as \"slow request\" (0: never).");
 
 namespace {
 
@@ -68,10 +76,17 @@ bool WritePortFile(const std::string& path, int grpc_port, int metrics_port) {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "hyperd: tunes hyperparameters and learning-rate schedules for training jobs over gRPC.\n"
+      "tunes hyperparameters and learning-rate schedules for training jobs over gRPC.\n"
       "Usage: hyperd [--listen=127.0.0.1:50051] [--data-dir=hyperd-data] "
       "[--metrics-listen=127.0.0.1:9464] [--durability=full|normal]\n"
       "Flags may be written with dashes or underscores (--data-dir or --data_dir).");
+  // --help lists the flags of this file. Abseil's default filter matches files named after the
+  // program (hyperd.cc, main.cc next to it); ours is server/main.cc.
+  absl::FlagsUsageConfig usage;
+  usage.contains_help_flags = [](absl::string_view file) {
+    return absl::EndsWith(file, "server/main.cc");
+  };
+  absl::SetFlagsUsageConfig(usage);
   // Abseil's lock-cycle detection costs a few percent of CPU on every lock; the runtime's lock
   // order is fixed (studies map, then one study) and covered by the tests.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
@@ -96,6 +111,14 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "hyperd: --log-level must be debug, info, warning or error\n");
     return 2;
   }
+  const std::string format = absl::GetFlag(FLAGS_log_format);
+  if (format == "json") {
+    hyperd::SetLogFormat(hyperd::LogFormat::kJson);
+  } else if (format != "text") {
+    std::fprintf(stderr, "hyperd: --log-format must be text or json, not \"%s\"\n",
+                 format.c_str());
+    return 2;
+  }
 
   hyperd::server::ServerOptions options;
   options.listen = absl::GetFlag(FLAGS_listen);
@@ -112,6 +135,7 @@ int main(int argc, char** argv) {
   options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options.worker_threads = absl::GetFlag(FLAGS_worker_threads);
+  options.slow_request_threshold = absl::GetFlag(FLAGS_slow_request_threshold);
   if (options.reaper_interval <= absl::ZeroDuration() || options.max_message_bytes <= 0) {
     std::fprintf(stderr, "hyperd: --reaper-interval and --max-message-bytes must be positive\n");
     return 2;

@@ -1,5 +1,6 @@
 // Prometheus metrics: the standard grpc_server_* request metrics (go-grpc-prometheus names, so
-// existing dashboards work) and hyperd's own, read from the runtime and the store at scrape time.
+// existing dashboards work), hyperd's own, read from the runtime and the store at scrape time, and
+// the standard process_* metrics (CPU, memory, file descriptors, start time) from /proc/self.
 #ifndef HYPERD_SERVER_METRICS_H_
 #define HYPERD_SERVER_METRICS_H_
 
@@ -18,6 +19,7 @@
 #include "prometheus/counter.h"
 #include "prometheus/histogram.h"
 #include "prometheus/registry.h"
+#include "storage/sqlite/sqlite_trial_store.h"
 
 namespace hyperd::server {
 
@@ -37,7 +39,8 @@ class RpcTimer {
   explicit RpcTimer(MethodMetrics* method) : method_(method), start_(absl::Now()) {
     method_->started->Increment();
   }
-  void Finish(const absl::Status& status) const;
+  // Returns how long the call took.
+  absl::Duration Finish(const absl::Status& status) const;
 
  private:
   MethodMetrics* method_;
@@ -57,10 +60,10 @@ class Metrics {
   void ObserveSuggest(const std::string& sampler, absl::Duration duration);
   void ObserveCommit(size_t requests, absl::Duration duration);
 
-  // Gauges and counters read from the runtime and the store at scrape time. `storage_file_bytes`
+  // Gauges and counters read from the runtime and the store at scrape time. `storage_file_stats`
   // returns the (database, WAL) sizes.
   void AttachRuntime(Runtime* runtime, std::function<size_t()> worker_queue_depth,
-                     std::function<std::pair<int64_t, int64_t>()> storage_file_bytes);
+                     std::function<storage::SqliteTrialStore::FileStats()> storage_file_stats);
 
   // What an exposer serves: the registry and the runtime collector (once attached).
   std::vector<std::shared_ptr<prometheus::Collectable>> Collectables() const;
@@ -75,6 +78,7 @@ class Metrics {
   prometheus::Histogram* commit_seconds_;
   prometheus::Histogram* batch_size_;
   std::mutex suggest_mu_;
+  std::shared_ptr<prometheus::Collectable> process_collector_;  // process_* from /proc/self
   std::shared_ptr<prometheus::Collectable> runtime_collector_;
 };
 

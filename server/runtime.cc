@@ -978,6 +978,7 @@ void Runtime::ReportMeasurement(const hyperd::v1::ReportMeasurementRequest& requ
           study.scheduler->OnMeasurement(entry.header.number(), entry.header.bracket(), step,
                                          SchedulerValue(study, measurements.back()));
       response.set_next_check_step(decision.next_check_step);
+      counters_.scheduler_decisions.Count(study.scheduler->name(), decision.stop);
       const double objective = *ObjectiveOf(measurements.back(), study.objective_metric());
       std::string stop_reason = !std::isfinite(objective)
                                     ? absl::StrCat("non-finite objective at step ", step)

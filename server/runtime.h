@@ -13,6 +13,7 @@
 #define HYPERD_SERVER_RUNTIME_H_
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -20,6 +21,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "google/protobuf/empty.pb.h"
 #include "hyperd/v1/hyperd.pb.h"
@@ -33,6 +35,29 @@ namespace hyperd::server {
 template <typename T>
 using Reply = std::function<void(absl::StatusOr<T>)>;
 
+// Scheduler decisions (stop or continue) by scheduler name; the names are the few scheduler
+// algorithms, so the set stays small. Thread-safe.
+class SchedulerDecisionCounts {
+ public:
+  struct Tally {
+    int64_t stop = 0;
+    int64_t go_on = 0;  // "continue"
+  };
+  void Count(absl::string_view scheduler, bool stop) {
+    absl::MutexLock lock(&mu_);
+    Tally& tally = counts_[std::string(scheduler)];
+    ++(stop ? tally.stop : tally.go_on);
+  }
+  std::map<std::string, Tally> Snapshot() const {
+    absl::MutexLock lock(&mu_);
+    return counts_;
+  }
+
+ private:
+  mutable absl::Mutex mu_;
+  std::map<std::string, Tally> counts_ ABSL_GUARDED_BY(mu_);
+};
+
 // Counters the metrics layer exports.
 struct RuntimeCounters {
   std::atomic<int64_t> leases_reclaimed{0};
@@ -40,6 +65,7 @@ struct RuntimeCounters {
   std::atomic<int64_t> measurements_duplicate{0};
   std::atomic<int64_t> trials_created{0};
   std::atomic<int64_t> scheduler_stops{0};  // trials asked to stop by a report
+  SchedulerDecisionCounts scheduler_decisions;  // each decision on a report of an active trial
 };
 
 // Observes each suggestion's latency, by sampler name (metrics).

@@ -1,5 +1,6 @@
 #include "server/status_conversion.h"
 
+#include <array>
 #include <string>
 
 namespace hyperd::server {
@@ -28,11 +29,23 @@ HYPERD_SAME_CODE(kDataLoss, DATA_LOSS);
 HYPERD_SAME_CODE(kUnauthenticated, UNAUTHENTICATED);
 #undef HYPERD_SAME_CODE
 
+// In code order 0-16.
+constexpr std::array<const char*, 17> kCodeNames = {
+    "OK",       "Canceled",       "Unknown",          "InvalidArgument",   "DeadlineExceeded",
+    "NotFound", "AlreadyExists",  "PermissionDenied", "ResourceExhausted", "FailedPrecondition",
+    "Aborted",  "OutOfRange",     "Unimplemented",    "Internal",          "Unavailable",
+    "DataLoss", "Unauthenticated"};
+
 }  // namespace
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
+}
+
+const char* GrpcCodeName(absl::StatusCode code) {
+  const auto index = static_cast<size_t>(code);
+  return index < kCodeNames.size() ? kCodeNames[index] : "Unknown";
 }
 
 }  // namespace hyperd::server

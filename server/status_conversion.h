@@ -12,6 +12,10 @@ namespace hyperd::server {
 // status_conversion.cc), so the code carries over unchanged.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
+// The grpc-go spelling of a code ("OK", "NotFound", ...), as go-grpc-prometheus labels it and as
+// the request log names it.
+const char* GrpcCodeName(absl::StatusCode code);
+
 }  // namespace hyperd::server
 
 #endif  // HYPERD_SERVER_STATUS_CONVERSION_H_

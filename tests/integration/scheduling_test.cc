@@ -164,6 +164,20 @@ TEST_F(SchedulingTest, MedianStoppingStopsTrialsWorseThanTheMedian) {
   EXPECT_TRUE(Report(bad.name(), 1, 2.5).should_stop());
 }
 
+TEST_F(SchedulingTest, DecisionsAreCountedPerSchedulerInTheMetrics) {
+  ASSERT_TRUE(Create("median", StudyWith("median { n_startup_trials: 0 min_trials: 3 }")).ok());
+  for (double v : {1.0, 2.0, 3.0})
+    Report(Suggest("median", "ref" + std::to_string(v)).name(), 1, v);
+  EXPECT_FALSE(Report(Suggest("median", "good").name(), 1, 1.5).should_stop());
+  EXPECT_TRUE(Report(Suggest("median", "bad").name(), 1, 2.5).should_stop());
+  const std::string text = server_.server().MetricsText();
+  EXPECT_THAT(text, HasSubstr("hyperd_scheduler_decisions_total{scheduler=\"median\",decision="
+                              "\"continue\"} 4\n"));
+  EXPECT_THAT(text, HasSubstr("hyperd_scheduler_decisions_total{scheduler=\"median\",decision="
+                              "\"stop\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("hyperd_trials_stopped_early_total 1\n"));
+}
+
 TEST_F(SchedulingTest, SettingsAreValidatedAtCreateStudy) {
   v1::Study no_budget = StudyWith("hyperband {}");
   no_budget.mutable_spec()->mutable_resource()->set_max_resource(0);

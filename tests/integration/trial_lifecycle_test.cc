@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "tests/testing/test_server.h"
 
 namespace hyperd {
@@ -514,6 +516,30 @@ TEST_F(TrialLifecycleTest, ServerInfoAndMetricsCountRequestsByCode) {
                         "grpc_server_handled_total\\{[^}]*grpc_code=\"NotFound\"[^}]*grpc_method="
                         "\"ReportMeasurement\"[^}]*\\} 1"));
   EXPECT_THAT(text, HasSubstr("hyperd_trials{state=\"active\"}"));
+}
+
+TEST_F(TrialLifecycleTest, MetricsIncludeProcessAndStorageFileSystemFigures) {
+  const std::string text = server_.server().MetricsText();
+  for (const char* name :
+       {"process_cpu_seconds_total ", "process_resident_memory_bytes ",
+        "process_virtual_memory_bytes ", "process_start_time_seconds ", "process_open_fds ",
+        "process_max_fds ", "hyperd_storage_database_bytes ", "hyperd_storage_wal_bytes ",
+        "hyperd_storage_filesystem_avail_bytes ", "hyperd_storage_filesystem_size_bytes "}) {
+    EXPECT_THAT(text, HasSubstr(std::string("\n") + name)) << name;
+  }
+  // The process started within the last hour, and the file system has room for the database.
+  const auto value = [&text](const std::string& name) {
+    const size_t at = text.find("\n" + name + " ");
+    return at == std::string::npos ? -1.0 : std::stod(text.substr(at + name.size() + 2));
+  };
+  const double now = absl::ToUnixSeconds(absl::Now());
+  EXPECT_GT(value("process_start_time_seconds"), now - 3600);
+  EXPECT_LE(value("process_start_time_seconds"), now + 1);
+  EXPECT_GT(value("process_open_fds"), 2);
+  EXPECT_GT(value("hyperd_storage_filesystem_size_bytes"), 0);
+  EXPECT_LE(value("hyperd_storage_filesystem_avail_bytes"),
+            value("hyperd_storage_filesystem_size_bytes"));
+  EXPECT_THAT(text, HasSubstr("grpc_type=\"unary\""));
 }
 
 }  // namespace
