@@ -12,15 +12,13 @@ stop() sends SIGTERM and returns the exit code, which must be 0.
 """
 
 import os
-import shutil
-import signal
 import subprocess
-import tempfile
 import time
 import unittest
 
+from background_process import BackgroundProcess
+
 _START_DEADLINE_S = 30.0
-_STOP_DEADLINE_S = 30.0
 
 
 def binary_path():
@@ -32,17 +30,15 @@ def binary_path():
     return path
 
 
-class HyperdServer:
+class HyperdServer(BackgroundProcess):
     """One hyperd process on a free port with its own data directory."""
 
     def __init__(self, extra_args=(), metrics=False):
         """extra_args: more hyperd flags. metrics: serve Prometheus metrics on a free loopback
         port (metrics_port, metrics_url); off by default (--metrics-listen=)."""
+        super().__init__()
         self._extra_args = list(extra_args)
         self._metrics = metrics
-        self._dir = None
-        self._process = None
-        self._log = None
         self.port = None
         self.metrics_port = None
 
@@ -71,11 +67,11 @@ class HyperdServer:
         return self
 
     def _start(self):
-        self._dir = tempfile.mkdtemp(prefix="hyperd-python-e2e-")
+        self.make_dir("hyperd-python-e2e-")
         port_file = os.path.join(self._dir, "ports")
         data_dir = os.path.join(self._dir, "data")
         os.makedirs(data_dir)
-        self._log = open(os.path.join(self._dir, "server.log"), "w+b")
+        self.open_log("server.log")
         metrics_listen = "127.0.0.1:0" if self._metrics else ""
         command = [binary_path(), "--listen=127.0.0.1:0", f"--data-dir={data_dir}",
                    f"--metrics-listen={metrics_listen}", f"--port-file={port_file}",
@@ -95,51 +91,11 @@ class HyperdServer:
         raise RuntimeError(f"hyperd wrote no port file within {_START_DEADLINE_S}s:\n"
                            f"{self.log_text()}")
 
-    def stop(self):
-        """SIGTERMs the server and returns its exit code (None if it was not started; a
-        message if it ignored SIGTERM and had to be killed)."""
-        if self._process is None:
-            return None
-        code = self._process.poll()
-        if code is None:
-            self._process.send_signal(signal.SIGTERM)
-            try:
-                code = self._process.wait(timeout=_STOP_DEADLINE_S)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
-                code = f"no exit within {_STOP_DEADLINE_S}s of SIGTERM (killed)"
-        self._process = None
-        return code
-
     def stop_cleanly(self):
         """stop(), raising RuntimeError with the server's output unless it exited with 0."""
         code = self.stop()
         if code != 0:
             raise RuntimeError(f"hyperd exited with {code} on SIGTERM:\n{self.log_text()}")
-
-    def log_text(self):
-        if self._log is None:
-            return ""
-        self._log.flush()
-        self._log.seek(0)
-        return self._log.read().decode(errors="replace")[-20000:]
-
-    def cleanup(self):
-        self.stop()
-        if self._log is not None:
-            self._log.close()
-            self._log = None
-        if self._dir is not None:
-            shutil.rmtree(self._dir, ignore_errors=True)
-            self._dir = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc_info):
-        self.cleanup()
-        return False
 
 
 def _read_ports(port_file):
@@ -168,10 +124,7 @@ class HyperdServerTestCase(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         try:
-            code = cls.server.stop()
-            if code != 0:
-                raise AssertionError(f"hyperd exited with {code} on SIGTERM, expected 0:\n"
-                                     f"{cls.server.log_text()}")
+            cls.server.stop_cleanly()  # hyperd must exit 0 on SIGTERM
         finally:
             cls.server.cleanup()
 

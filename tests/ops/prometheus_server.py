@@ -14,17 +14,16 @@ silently skipping.
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
-import tempfile
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 
+from background_process import BackgroundProcess  # tests/e2e, on the path of the tests
+
 _START_DEADLINE_S = 30.0
-_STOP_DEADLINE_S = 30.0
 _PORT_ATTEMPTS = 3
 
 
@@ -70,14 +69,12 @@ def render_config(scrape_targets, rule_files, interval="1s"):
     }, indent=2)
 
 
-class PrometheusServer:
+class PrometheusServer(BackgroundProcess):
     """One Prometheus server on a free loopback port with its own TSDB directory."""
 
     def __init__(self, scrape_targets, rule_files=()):
+        super().__init__()
         self._config = render_config(scrape_targets, rule_files)
-        self._dir = None
-        self._process = None
-        self._log = None
         self.port = None
 
     @property
@@ -88,11 +85,11 @@ class PrometheusServer:
         """Starts the server and waits until it is ready; returns self. Raises RuntimeError with
         the server's output if it exits or is not ready within the deadline."""
         try:
-            self._dir = tempfile.mkdtemp(prefix="hyperd-ops-prometheus-")
+            self.make_dir("hyperd-ops-prometheus-")
             config = os.path.join(self._dir, "prometheus.yml")
             with open(config, "w", encoding="utf-8") as f:
                 f.write(self._config)
-            self._log = open(os.path.join(self._dir, "prometheus.log"), "w+b")
+            self.open_log("prometheus.log")
             # Prometheus cannot report a port it picked itself, so take a free one and retry if
             # another process grabbed it before Prometheus bound it.
             for attempt in range(_PORT_ATTEMPTS):
@@ -146,38 +143,3 @@ class PrometheusServer:
         if data["resultType"] != "vector":
             raise RuntimeError(f"query {expr!r} returned a {data['resultType']}, not a vector")
         return data["result"]
-
-    def log_text(self):
-        if self._log is None:
-            return ""
-        self._log.flush()
-        self._log.seek(0)
-        return self._log.read().decode(errors="replace")[-20000:]
-
-    def stop(self):
-        if self._process is None:
-            return
-        if self._process.poll() is None:
-            self._process.send_signal(signal.SIGTERM)
-            try:
-                self._process.wait(timeout=_STOP_DEADLINE_S)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
-        self._process = None
-
-    def cleanup(self):
-        self.stop()
-        if self._log is not None:
-            self._log.close()
-            self._log = None
-        if self._dir is not None:
-            shutil.rmtree(self._dir, ignore_errors=True)
-            self._dir = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc_info):
-        self.cleanup()
-        return False
