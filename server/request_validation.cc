@@ -13,6 +13,7 @@
 #include "algorithms/registry.h"
 #include "algorithms/space/search_space.h"
 #include "common/status_macros.h"
+#include "google/protobuf/util/field_comparator.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "server/spec_conversion.h"
 #include "server/study_bandit.h"
@@ -178,7 +179,112 @@ void NormalizeSampler(hyperd::v1::SamplerSpec& sampler, int parameter_count) {
   }
 }
 
+// "<field>: has N <what>; at most `max` are allowed<fix>".
+absl::Status CheckCount(absl::string_view field, int64_t count, int64_t max, absl::string_view what,
+                        absl::string_view fix) {
+  if (count <= max) return absl::OkStatus();
+  return Invalid(field,
+                 absl::StrCat("has ", count, " ", what, "; at most ", max, " are allowed", fix));
+}
+
+absl::Status ValidateParameterSizes(absl::string_view field, const hyperd::v1::ParameterSpec& p) {
+  RETURN_IF_ERROR(CheckLength(absl::StrCat(field, ".name"), p.name(), 128));
+  if (p.has_categorical_spec()) {
+    const auto& values = p.categorical_spec().values();
+    const std::string values_field = absl::StrCat(field, ".categorical_spec.values");
+    RETURN_IF_ERROR(CheckCount(values_field, values.size(), kMaxCategoricalValues, "values",
+                               "; use an integer parameter for large ranges"));
+    for (int i = 0; i < values.size(); ++i) {
+      RETURN_IF_ERROR(CheckLength(absl::StrCat(values_field, "[", i, "]"), values[i],
+                                  kMaxCategoricalValueLength));
+    }
+  }
+  if (p.has_condition()) {
+    const hyperd::v1::Condition& c = p.condition();
+    const std::string condition_field = absl::StrCat(field, ".condition");
+    RETURN_IF_ERROR(CheckLength(absl::StrCat(condition_field, ".parent"), c.parent(), 128));
+    RETURN_IF_ERROR(CheckCount(absl::StrCat(condition_field, ".categorical_values"),
+                               c.categorical_values_size(), kMaxCategoricalValues, "values", ""));
+    RETURN_IF_ERROR(CheckCount(absl::StrCat(condition_field, ".integer_values"),
+                               c.integer_values_size(), kMaxCategoricalValues, "values", ""));
+    for (int i = 0; i < c.categorical_values_size(); ++i) {
+      RETURN_IF_ERROR(CheckLength(absl::StrCat(condition_field, ".categorical_values[", i, "]"),
+                                  c.categorical_values(i), kMaxCategoricalValueLength));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
+
+absl::Status CheckLength(absl::string_view field, absl::string_view value, size_t max) {
+  if (value.size() <= max) return absl::OkStatus();
+  return Invalid(field, absl::StrCat("is ", value.size(), " characters long; at most ", max,
+                                     " are allowed: shorten it"));
+}
+
+absl::Status ValidateUserAttributes(
+    absl::string_view field, const google::protobuf::Map<std::string, std::string>& attributes) {
+  RETURN_IF_ERROR(CheckCount(field, attributes.size(), kMaxUserAttributes, "entries",
+                             "; keep bulky data elsewhere and store a reference to it"));
+  for (const auto& [key, value] : attributes) {
+    if (key.empty() || key.size() > kMaxUserAttributeKeyLength) {
+      return Invalid(field, absl::StrCat("a key (\"", absl::string_view(key).substr(0, 64),
+                                         "\") is ", key.size(), " characters long; keys are 1-",
+                                         kMaxUserAttributeKeyLength, " characters"));
+    }
+    if (value.size() > kMaxUserAttributeValueLength) {
+      return Invalid(absl::StrCat(field, "[\"", key, "\"]"),
+                     absl::StrCat("is ", value.size(), " characters long; at most ",
+                                  kMaxUserAttributeValueLength,
+                                  " are allowed: store a reference to bulky data instead"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateStudySizes(const hyperd::v1::Study& study) {
+  const hyperd::v1::StudySpec& spec = study.spec();
+  const auto& parameters = spec.search_space().parameters();
+  RETURN_IF_ERROR(CheckCount("study.spec.search_space.parameters", parameters.size(),
+                             kMaxParameters, "parameters",
+                             "; fix the settings that need no tuning instead of searching them"));
+  for (int i = 0; i < parameters.size(); ++i) {
+    RETURN_IF_ERROR(ValidateParameterSizes(
+        absl::StrCat("study.spec.search_space.parameters[", i, "]"), parameters[i]));
+  }
+  RETURN_IF_ERROR(
+      CheckLength("study.spec.objective.metric", spec.objective().metric(), kMaxMetricNameLength));
+  RETURN_IF_ERROR(
+      CheckLength("study.spec.resource.unit", spec.resource().unit(), kMaxResourceUnitLength));
+  const hyperd::v1::Schedule& schedule = spec.schedule().schedule();
+  RETURN_IF_ERROR(CheckCount("study.spec.schedule.schedule.tabulated.shape",
+                             schedule.tabulated().shape_size(), kMaxSchedulePoints, "points",
+                             "; resample the shape (trials interpolate it linearly)"));
+  RETURN_IF_ERROR(CheckCount("study.spec.schedule.schedule.piecewise_constant.milestones",
+                             schedule.piecewise_constant().milestones_size(), kMaxSchedulePoints,
+                             "milestones", ""));
+  RETURN_IF_ERROR(CheckCount("study.spec.schedule.schedule.piecewise_constant.factors",
+                             schedule.piecewise_constant().factors_size(), kMaxSchedulePoints,
+                             "factors", ""));
+  RETURN_IF_ERROR(CheckCount("study.spec.schedule.parameter_fields",
+                             spec.schedule().parameter_fields_size(), kMaxParameters, "entries",
+                             ""));
+  RETURN_IF_ERROR(CheckLength("study.description", study.description(), kMaxDescriptionLength));
+  return ValidateUserAttributes("study.user_attributes", study.user_attributes());
+}
+
+absl::Status ValidateTrialSizes(absl::string_view field, const hyperd::v1::Trial& trial) {
+  RETURN_IF_ERROR(CheckCount(absl::StrCat(field, ".parameters"), trial.parameters_size(),
+                             kMaxParameters, "parameters", ""));
+  for (int i = 0; i < trial.parameters_size(); ++i) {
+    const hyperd::v1::Parameter& p = trial.parameters(i);
+    RETURN_IF_ERROR(CheckLength(absl::StrCat(field, ".parameters[", i, "].name"), p.name(), 128));
+    RETURN_IF_ERROR(CheckLength(absl::StrCat(field, ".parameters[", i, "].categorical_value"),
+                                p.categorical_value(), kMaxCategoricalValueLength));
+  }
+  return ValidateUserAttributes(absl::StrCat(field, ".user_attributes"), trial.user_attributes());
+}
 
 std::string StudyName(absl::string_view study_id) { return absl::StrCat(kStudiesPrefix, study_id); }
 
@@ -260,6 +366,8 @@ absl::Status ValidateLimits(absl::string_view field, const hyperd::v1::StudyLimi
 absl::StatusOr<hyperd::v1::Study> NormalizeNewStudy(absl::string_view study_id,
                                                     const hyperd::v1::Study& requested,
                                                     uint64_t seed_if_unset) {
+  // Sizes first: nothing below copies or walks a field before its size is known to be sane.
+  RETURN_IF_ERROR(ValidateStudySizes(requested));
   hyperd::v1::Study study;
   study.set_name(StudyName(study_id));
   *study.mutable_spec() = requested.spec();
@@ -346,6 +454,12 @@ std::string DescribeSpecDifferences(const hyperd::v1::StudySpec& existing,
   hyperd::v1::StudySpec wanted = requested;
   if (wanted.seed() == 0) wanted.set_seed(existing.seed());
   google::protobuf::util::MessageDifferencer differ;
+  // A NaN in a field the spec's sampler ignores (e.g. thompson.prior_alpha under a GAUSSIAN
+  // prior) passes validation; without this a retry with the same spec would be refused as
+  // different (found by fuzz/request_validation_fuzzer).
+  google::protobuf::util::DefaultFieldComparator comparator;
+  comparator.set_treat_nan_as_equal(true);
+  differ.set_field_comparator(&comparator);
   std::string report;
   differ.ReportDifferencesToString(&report);
   if (differ.Compare(existing, wanted)) return "";
@@ -364,9 +478,17 @@ absl::Status ValidateMeasurement(absl::string_view field, const hyperd::v1::Meas
         absl::StrCat("has no value for the study's objective metric \"", objective_metric,
                      "\"; add it (NaN is allowed for a diverged run)"));
   }
+  if (m.metrics_size() > kMaxMetricsPerMeasurement) {
+    return Invalid(
+        absl::StrCat(field, ".metrics"),
+        absl::StrCat("has ", m.metrics_size(), " metrics; at most ", kMaxMetricsPerMeasurement,
+                     " are allowed per measurement: report the ones you compare"));
+  }
   for (const auto& [name, value] : m.metrics()) {
-    if (name.empty() || name.size() > 128) {
-      return Invalid(absl::StrCat(field, ".metrics"), "metric names must be 1-128 characters");
+    if (name.empty() || name.size() > kMaxMetricNameLength) {
+      return Invalid(absl::StrCat(field, ".metrics"),
+                     absl::StrCat("metric names must be 1-", kMaxMetricNameLength,
+                                  " characters, got one of ", name.size()));
     }
   }
   if (m.has_elapsed() && (!IsValidProtoDuration(m.elapsed()) || m.elapsed().seconds() < 0)) {

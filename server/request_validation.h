@@ -10,7 +10,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "google/protobuf/map.h"
 #include "hyperd/v1/hyperd.pb.h"
+#include "server/server_limits.h"
 
 namespace hyperd::server {
 
@@ -27,6 +29,23 @@ struct TrialKey {
 
 std::string StudyName(absl::string_view study_id);
 std::string TrialName(absl::string_view study_id, int64_t number);
+
+// INVALID_ARGUMENT "<field>: is N characters long; at most `max` are allowed" above `max`.
+absl::Status CheckLength(absl::string_view field, absl::string_view value, size_t max);
+
+// At most kMaxUserAttributes entries, keys 1-kMaxUserAttributeKeyLength characters, values at most
+// kMaxUserAttributeValueLength.
+absl::Status ValidateUserAttributes(
+    absl::string_view field, const google::protobuf::Map<std::string, std::string>& attributes);
+
+// The size limits of server_limits.h on a CreateStudy request's study (parameter count,
+// categorical values, string lengths, user attributes), checked before anything is copied.
+// NormalizeNewStudy calls it first.
+absl::Status ValidateStudySizes(const hyperd::v1::Study& study);
+
+// The size limits on a CreateTrial request's trial: parameter count, categorical value lengths,
+// user attributes. `field` is the trial's path, e.g. "trial".
+absl::Status ValidateTrialSizes(absl::string_view field, const hyperd::v1::Trial& trial);
 
 absl::Status ValidateStudyId(absl::string_view field, absl::string_view study_id);
 // "studies/{study_id}" -> study_id.
@@ -48,8 +67,9 @@ std::string DescribeSpecDifferences(const hyperd::v1::StudySpec& existing,
 
 absl::Status ValidateLimits(absl::string_view field, const hyperd::v1::StudyLimits& limits);
 
-// Checks a reported or final measurement: step >= 0, the objective metric present, metric names
-// non-empty. Non-finite values are legitimate (a diverging run).
+// Checks a reported or final measurement: step >= 0, the objective metric present, at most
+// kMaxMetricsPerMeasurement metrics, names 1-kMaxMetricNameLength characters. Non-finite values
+// are legitimate (a diverging run).
 absl::Status ValidateMeasurement(absl::string_view field, const hyperd::v1::Measurement& m,
                                  absl::string_view objective_metric);
 

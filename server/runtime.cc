@@ -27,9 +27,6 @@ namespace {
 using hyperd::v1::Study;
 using hyperd::v1::Trial;
 
-constexpr size_t kMaxClientIdLength = 256;
-constexpr size_t kMaxReasonLength = 4096;
-
 uint64_t FreshSeed() {
   std::random_device device;
   uint64_t seed = 0;
@@ -59,12 +56,6 @@ absl::Status CheckClient(const TrialEntry& entry, absl::string_view client_id) {
   return absl::FailedPreconditionError(absl::StrCat(
       "trial ", entry.header.name(), " is held by client \"", entry.header.client_id(),
       "\", not \"", client_id, "\"; a worker may only report to trials SuggestTrials gave it"));
-}
-
-absl::Status CheckLength(absl::string_view field, absl::string_view value, size_t max) {
-  if (value.size() <= max) return absl::OkStatus();
-  return absl::InvalidArgumentError(
-      absl::StrCat(field, ": is ", value.size(), " characters long; at most ", max, " allowed"));
 }
 
 std::optional<double> ObjectiveOf(const hyperd::v1::Measurement& m, const std::string& metric) {
@@ -103,10 +94,22 @@ uint64_t DecisionSeed(const StudyState& study, int64_t number)
   return algorithms::MixSeed(study.record.study.spec().seed(), static_cast<uint64_t>(number));
 }
 
+// The server-wide trial cap of a study that holds `trials` trials: RESOURCE_EXHAUSTED naming the
+// limit, or OK while there is room.
+absl::Status TrialCapReached(absl::string_view study_id, size_t trials, int64_t cap) {
+  if (static_cast<int64_t>(trials) < cap) return absl::OkStatus();
+  return absl::ResourceExhaustedError(absl::StrCat(
+      "study ", StudyName(study_id), " holds ", trials,
+      " trials, the server's limit per study (--max-trials-per-study=", cap,
+      "); create a new study to continue (e.g. warm-started with CreateTrial), or raise "
+      "--max-trials-per-study"));
+}
+
 }  // namespace
 
-Runtime::Runtime(storage::TrialStore* store, const Clock* clock, WorkerPool* pool)
-    : store_(store), clock_(clock), pool_(pool) {}
+Runtime::Runtime(storage::TrialStore* store, const Clock* clock, WorkerPool* pool,
+                 ServerLimits limits)
+    : store_(store), clock_(clock), pool_(pool), limits_(limits) {}
 
 // ---------------------------------------------------------------------------------------------
 // Loading and committing
@@ -131,6 +134,14 @@ absl::Status Runtime::Load() {
       if (m.trial_number < 0 || m.trial_number >= static_cast<int64_t>(state->trials.size())) {
         return absl::DataLossError(
             absl::StrCat("study ", id, ": measurement of unknown trial ", m.trial_number));
+      }
+      // Every stored report was validated with the objective; the schedulers read it
+      // unchecked (found by fuzz/storage_fuzzer: a damaged row aborted the start-up).
+      if (!m.measurement.metrics().contains(state->objective_metric())) {
+        return absl::DataLossError(absl::StrCat(
+            "study ", id, ": the measurement of trial ", m.trial_number, " at step ",
+            m.measurement.step(), " has no objective metric '", state->objective_metric(),
+            "'; the database file is damaged"));
       }
       state->trials[m.trial_number].measurements.push_back(std::move(m.measurement));
     }
@@ -339,6 +350,12 @@ void Runtime::CreateStudy(const hyperd::v1::CreateStudyRequest& request, Reply<S
       }
     } else if (absl::Status writable = CheckWritable(); !writable.ok()) {
       result = writable;
+    } else if (static_cast<int64_t>(studies_.size()) >= limits_.max_studies) {
+      result = absl::ResourceExhaustedError(absl::StrCat(
+          "study_id: cannot create study ", StudyName(request.study_id()), ": the server holds ",
+          studies_.size(), " studies, its limit (--max-studies=", limits_.max_studies,
+          "); delete finished studies (DeleteStudy, after a backup if you need them) or raise "
+          "--max-studies"));
     } else {
       normalized->mutable_create_time()->CopyFrom(ToProtoTime(clock_->Now()));
       absl::StatusOr<std::unique_ptr<StudyState>> state =
@@ -412,8 +429,17 @@ void Runtime::UpdateStudy(const hyperd::v1::UpdateStudyRequest& request, Reply<S
   hyperd::v1::StudyLimits& limits = *updated.mutable_limits();
   for (const std::string& path : request.update_mask().paths()) {
     if (path == "description") {
+      if (absl::Status s =
+              CheckLength("study.description", in.description(), kMaxDescriptionLength);
+          !s.ok()) {
+        return reply(s);
+      }
       updated.set_description(in.description());
     } else if (path == "user_attributes") {
+      if (absl::Status s = ValidateUserAttributes("study.user_attributes", in.user_attributes());
+          !s.ok()) {
+        return reply(s);
+      }
       *updated.mutable_user_attributes() = in.user_attributes();
     } else if (path == "limits") {
       limits = in.limits();
@@ -536,6 +562,16 @@ void Runtime::SuggestTrials(const hyperd::v1::SuggestTrialsRequest& request,
       return reply(absl::InvalidArgumentError("context: values must be finite numbers"));
     }
   }
+  if (absl::Status admitted = AdmitSuggest(request.client_id()); !admitted.ok()) {
+    return reply(admitted);
+  }
+  // From here on every reply releases the admission first, so a worker that got its answer may
+  // ask again at once.
+  reply = [this, client_id = request.client_id(),
+           reply = std::move(reply)](absl::StatusOr<hyperd::v1::SuggestTrialsResponse> result) {
+    ReleaseSuggest(client_id);
+    reply(std::move(result));
+  };
   bool start_strand = false;
   {
     absl::MutexLock lock(&study->mu);
@@ -553,6 +589,46 @@ void Runtime::SuggestTrials(const hyperd::v1::SuggestTrialsRequest& request,
     if (!study->suggest_running) start_strand = study->suggest_running = true;
   }
   if (start_strand) RunSuggestStrand(std::move(study));
+}
+
+absl::Status Runtime::AdmitSuggest(const std::string& client_id) {
+  absl::MutexLock lock(&admission_mu_);
+  if (suggests_in_flight_ >= limits_.max_pending_suggests) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("the server is busy: ", suggests_in_flight_,
+                     " SuggestTrials calls are waiting or running, its limit; retry with backoff"));
+  }
+  int& mine = suggests_by_client_[client_id];
+  if (mine >= limits_.max_concurrent_suggests_per_client) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "client_id: \"", client_id, "\" already has ", mine,
+        " SuggestTrials calls waiting or running, the limit per client "
+        "(--max-concurrent-suggests-per-client=",
+        limits_.max_concurrent_suggests_per_client,
+        "); wait for their answers before asking again (ask for several trials with count), or "
+        "give each worker its own client_id"));
+  }
+  ++mine;
+  ++suggests_in_flight_;
+  return absl::OkStatus();
+}
+
+void Runtime::ReleaseSuggest(const std::string& client_id) {
+  absl::MutexLock lock(&admission_mu_);
+  --suggests_in_flight_;
+  auto it = suggests_by_client_.find(client_id);
+  if (it != suggests_by_client_.end() && --it->second <= 0) suggests_by_client_.erase(it);
+}
+
+int Runtime::SuggestsInFlight(absl::string_view client_id) const {
+  absl::MutexLock lock(&admission_mu_);
+  auto it = suggests_by_client_.find(std::string(client_id));
+  return it == suggests_by_client_.end() ? 0 : it->second;
+}
+
+int Runtime::SuggestsInFlight() const {
+  absl::MutexLock lock(&admission_mu_);
+  return suggests_in_flight_;
 }
 
 void Runtime::RunSuggestStrand(std::shared_ptr<StudyState> study) {
@@ -677,6 +753,18 @@ void Runtime::Suggest(const std::shared_ptr<StudyState>& study_ptr,
           if (left < wanted) response.set_reason(Response::MAX_TRIALS_REACHED);
           wanted = std::min(wanted, left);
         }
+        // The server's cap on trials per study, whatever the study's own max_trials.
+        const int64_t cap_left =
+            limits_.max_trials_per_study - static_cast<int64_t>(study.trials.size());
+        if (wanted > 0 && cap_left < wanted) {
+          if (cap_left <= 0 && picked.empty()) {
+            // Nothing changed yet (the study is ACTIVE, so the batch is empty): refuse.
+            return reply(
+                TrialCapReached(study.id(), study.trials.size(), limits_.max_trials_per_study));
+          }
+          response.set_reason(Response::MAX_TRIALS_REACHED);
+          wanted = static_cast<int>(std::max<int64_t>(cap_left, 0));
+        }
         if (wanted > 0 && study.is_bandit()) {
           // A bandit decision takes microseconds and reads the policy, which completions change:
           // it runs here, under the lock. Each pull counts as pending before the next decision,
@@ -738,6 +826,13 @@ void Runtime::Suggest(const std::shared_ptr<StudyState>& study_ptr,
       usable = std::min<size_t>(usable, std::max(left, 0));
       if (usable < output->suggestions.size()) response.set_reason(Response::MAX_TRIALS_REACHED);
     }
+    // CreateTrial may have added trials while the sampler ran.
+    const int64_t cap_left =
+        limits_.max_trials_per_study - static_cast<int64_t>(study.trials.size());
+    if (static_cast<int64_t>(usable) > cap_left) {
+      usable = static_cast<size_t>(std::max<int64_t>(cap_left, 0));
+      response.set_reason(Response::MAX_TRIALS_REACHED);
+    }
     for (size_t i = 0; i < usable; ++i) create(output->suggestions[i], nullptr);
     study.record.sampler_state = output->state;
     study.sampler_status = output->status;
@@ -756,6 +851,7 @@ void Runtime::CreateTrial(const hyperd::v1::CreateTrialRequest& request, Reply<T
   absl::StatusOr<std::shared_ptr<StudyState>> found = FindStudyByName("parent", request.parent());
   if (!found.ok()) return reply(found.status());
   StudyState& study = **found;
+  if (absl::Status s = ValidateTrialSizes("trial", request.trial()); !s.ok()) return reply(s);
   absl::StatusOr<algorithms::Assignment> assignment = ToAssignment(request.trial().parameters());
   if (!assignment.ok()) {
     return reply(absl::InvalidArgumentError(absl::StrCat("trial.", assignment.status().message())));
@@ -771,6 +867,11 @@ void Runtime::CreateTrial(const hyperd::v1::CreateTrialRequest& request, Reply<T
     return reply(absl::ResourceExhaustedError(
         absl::StrCat("study ", study.id(), " already has max_trials=", max_trials,
                      " trials; raise limits.max_trials with UpdateStudy to add more")));
+  }
+  if (absl::Status s =
+          TrialCapReached(study.id(), study.trials.size(), limits_.max_trials_per_study);
+      !s.ok()) {
+    return reply(s);
   }
   TrialEntry entry;
   if (study.bandit != nullptr) {
@@ -966,6 +1067,12 @@ void Runtime::ReportMeasurement(const hyperd::v1::ReportMeasurementRequest& requ
                      measurements.back().step(),
                      "; steps must not go backwards (a repeat of a reported step is "
                      "acknowledged as a duplicate)")));
+  } else if (static_cast<int64_t>(measurements.size()) >= kMaxMeasurementsPerTrial) {
+    return reply(absl::ResourceExhaustedError(absl::StrCat(
+        "trial ", entry.header.name(), " already stores ", measurements.size(),
+        " measurements, the limit per trial (", kMaxMeasurementsPerTrial,
+        "); report evaluations less often (e.g. every k steps), or send per-step data with "
+        "ReportSteps")));
   } else {
     hyperd::v1::Measurement m = request.measurement();
     *m.mutable_report_time() = ToProtoTime(clock_->Now());

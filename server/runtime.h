@@ -26,6 +26,7 @@
 #include "google/protobuf/empty.pb.h"
 #include "hyperd/v1/hyperd.pb.h"
 #include "server/clock.h"
+#include "server/server_limits.h"
 #include "server/study_state.h"
 #include "server/worker_pool.h"
 #include "storage/trial_store.h"
@@ -75,7 +76,10 @@ using SuggestObserver = std::function<void(const std::string& sampler, absl::Dur
 // thread; they must be quick.
 class Runtime {
  public:
-  Runtime(storage::TrialStore* store, const Clock* clock, WorkerPool* pool);
+  // `limits` bounds what clients can make the server hold (server_limits.h); the defaults when
+  // omitted.
+  Runtime(storage::TrialStore* store, const Clock* clock, WorkerPool* pool,
+          ServerLimits limits = ServerLimits());
   Runtime(const Runtime&) = delete;
   Runtime& operator=(const Runtime&) = delete;
 
@@ -128,6 +132,10 @@ class Runtime {
   std::map<std::string, int64_t> CountTrialsByState();
 
   const RuntimeCounters& counters() const { return counters_; }
+  const ServerLimits& limits() const { return limits_; }
+  // SuggestTrials calls admitted and not yet answered: of one client, and in total.
+  int SuggestsInFlight(absl::string_view client_id) const;
+  int SuggestsInFlight() const;
   void set_suggest_observer(SuggestObserver observer) { suggest_observer_ = std::move(observer); }
   // False once a commit failed (see the class comment): health reports NOT_SERVING.
   bool healthy() const { return !storage_failed_.load(); }
@@ -165,6 +173,11 @@ class Runtime {
   // Recomputes a loaded study's sampler_status (it is not stored).
   static void RestoreSamplerStatus(StudyState& study) ABSL_EXCLUSIVE_LOCKS_REQUIRED(study.mu);
 
+  // Admits one SuggestTrials call of `client_id` within the per-client and server-wide limits
+  // (RESOURCE_EXHAUSTED otherwise); ReleaseSuggest undoes it when the call is answered.
+  absl::Status AdmitSuggest(const std::string& client_id);
+  void ReleaseSuggest(const std::string& client_id);
+
   // Runs the suggestion strand of `study` on the worker pool.
   void RunSuggestStrand(std::shared_ptr<StudyState> study);
   void Suggest(const std::shared_ptr<StudyState>& study,
@@ -193,12 +206,19 @@ class Runtime {
   storage::TrialStore* const store_;
   const Clock* const clock_;
   WorkerPool* const pool_;
+  const ServerLimits limits_;
   RuntimeCounters counters_;
   SuggestObserver suggest_observer_;
   std::atomic<bool> storage_failed_{false};
 
   absl::Mutex studies_mu_;
   std::map<std::string, std::shared_ptr<StudyState>> studies_ ABSL_GUARDED_BY(studies_mu_);
+
+  // Admitted SuggestTrials calls; a client's entry is erased when its count returns to 0, so the
+  // map holds at most max_pending_suggests entries.
+  mutable absl::Mutex admission_mu_;
+  std::map<std::string, int> suggests_by_client_ ABSL_GUARDED_BY(admission_mu_);
+  int suggests_in_flight_ ABSL_GUARDED_BY(admission_mu_) = 0;
 };
 
 }  // namespace hyperd::server

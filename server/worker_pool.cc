@@ -33,14 +33,36 @@ size_t WorkerPool::QueueDepth() const {
   return queue_.size();
 }
 
+void WorkerPool::Pause() {
+  absl::MutexLock lock(&mu_);
+  paused_ = true;
+}
+
+void WorkerPool::Resume() {
+  absl::MutexLock lock(&mu_);
+  paused_ = false;
+}
+
+void WorkerPool::AwaitQueueDepth(size_t depth) const {
+  absl::MutexLock lock(&mu_);
+  struct Args {
+    const WorkerPool* pool;
+    size_t depth;
+  } args{this, depth};
+  mu_.Await(absl::Condition(
+      +[](Args* a) ABSL_NO_THREAD_SAFETY_ANALYSIS { return a->pool->queue_.size() >= a->depth; },
+      &args));
+}
+
 void WorkerPool::Run() {
   while (true) {
     std::function<void()> task;
     {
       absl::MutexLock lock(&mu_);
       mu_.Await(absl::Condition(
-          +[](WorkerPool* p)
-               ABSL_EXCLUSIVE_LOCKS_REQUIRED(p->mu_) { return p->stopping_ || !p->queue_.empty(); },
+          +[](WorkerPool* p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(p->mu_) {
+            return p->stopping_ || (!p->paused_ && !p->queue_.empty());
+          },
           this));
       if (queue_.empty()) return;  // stopping, and everything queued has run
       task = std::move(queue_.front());

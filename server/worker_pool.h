@@ -25,6 +25,15 @@ class WorkerPool {
 
   size_t QueueDepth() const;
 
+  // While paused, threads start no new task (running ones finish); tasks queue up to
+  // `max_queued`. Resume() lets them run. For maintenance and for tests that need work to wait at
+  // a known point. The destructor resumes a paused pool.
+  void Pause();
+  void Resume();
+  // Blocks until at least `depth` tasks are queued (with a paused pool: until they were
+  // submitted). For tests.
+  void AwaitQueueDepth(size_t depth) const;
+
  private:
   void Run();
 
@@ -32,6 +41,7 @@ class WorkerPool {
   mutable absl::Mutex mu_;
   std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool paused_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<std::thread> threads_;
 };
 
