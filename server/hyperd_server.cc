@@ -11,6 +11,10 @@
 #include "common/logging.h"
 #include "common/status_macros.h"
 #include "prometheus/exposer.h"
+#include "server/auth/authorizer.h"
+#include "server/auth/listen_security.h"
+#include "server/auth/server_credentials.h"
+#include "server/auth/token_table.h"
 #include "server/hyperd_service.h"
 #include "server/lease_reaper.h"
 #include "server/metrics.h"
@@ -25,6 +29,8 @@ namespace hyperd::server {
 struct HyperdServer::Parts {
   RealClock real_clock;
   Metrics metrics;
+  std::string auth_token_file;                   // empty: no authentication
+  std::unique_ptr<auth::Authorizer> authorizer;  // outlives the service that reads it
   std::unique_ptr<storage::SqliteTrialStore> store;
   std::unique_ptr<WorkerPool> pool;
   std::unique_ptr<Runtime> runtime;
@@ -38,9 +44,33 @@ struct HyperdServer::Parts {
 };
 
 absl::StatusOr<std::unique_ptr<HyperdServer>> HyperdServer::Start(const ServerOptions& options) {
+  const ServerLimits& limits = options.limits;
+  for (const auto& [flag, value] :
+       {std::pair<const char*, int64_t>{"--max-studies", limits.max_studies},
+        {"--max-trials-per-study", limits.max_trials_per_study},
+        {"--max-concurrent-suggests-per-client", limits.max_concurrent_suggests_per_client},
+        {"max_pending_suggests", limits.max_pending_suggests},
+        {"max_queued_tasks", limits.max_queued_tasks}}) {
+    if (value < 1) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(flag, ": must be at least 1, got ", value, "; omit it for the default"));
+    }
+  }
   auto parts = std::make_unique<Parts>();
   parts->shutdown_grace = options.shutdown_grace;
   const Clock* clock = options.clock != nullptr ? options.clock : &parts->real_clock;
+  RETURN_IF_ERROR(auth::CheckListenSecurity(
+      {options.listen, options.tls_cert_file, options.tls_key_file, options.tls_client_ca_file,
+       options.auth_token_file, options.allow_insecure_remote}));
+  ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
+                   auth::MakeServerCredentials(options.tls_cert_file, options.tls_key_file,
+                                               options.tls_client_ca_file));
+  if (!options.auth_token_file.empty()) {
+    ASSIGN_OR_RETURN(auth::TokenTable tokens, auth::TokenTable::ReadFile(options.auth_token_file));
+    parts->metrics.SetAuthTokens(tokens.size());
+    parts->auth_token_file = options.auth_token_file;
+    parts->authorizer = std::make_unique<auth::Authorizer>(std::move(tokens), clock);
+  }
 
   std::error_code error;
   std::filesystem::create_directories(options.data_dir, error);
@@ -60,8 +90,10 @@ absl::StatusOr<std::unique_ptr<HyperdServer>> HyperdServer::Start(const ServerOp
   const int threads = options.worker_threads > 0
                           ? options.worker_threads
                           : std::max(2u, std::thread::hardware_concurrency());
-  parts->pool = std::make_unique<WorkerPool>(threads, /*max_queued=*/10'000);
-  parts->runtime = std::make_unique<Runtime>(parts->store.get(), clock, parts->pool.get());
+  parts->pool = std::make_unique<WorkerPool>(
+      threads, static_cast<size_t>(std::max(options.limits.max_queued_tasks, 1)));
+  parts->runtime =
+      std::make_unique<Runtime>(parts->store.get(), clock, parts->pool.get(), options.limits);
   RETURN_IF_ERROR(parts->runtime->Load());
   parts->runtime->set_suggest_observer([metrics](const std::string& sampler, absl::Duration d) {
     metrics->ObserveSuggest(sampler, d);
@@ -79,11 +111,12 @@ absl::StatusOr<std::unique_ptr<HyperdServer>> HyperdServer::Start(const ServerOp
   parts->service = std::make_unique<HyperdService>(parts->runtime.get(), metrics, info,
                                                    options.slow_request_threshold);
   parts->service->EnableBackups(parts->store.get(), parts->pool.get());
+  if (parts->authorizer != nullptr) parts->service->EnableAuth(parts->authorizer.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &parts->grpc_port);
+  builder.AddListeningPort(options.listen, credentials, &parts->grpc_port);
   builder.RegisterService(parts->service.get());
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60'000);
@@ -116,7 +149,13 @@ absl::StatusOr<std::unique_ptr<HyperdServer>> HyperdServer::Start(const ServerOp
       {{"grpc",
         absl::StrCat(options.listen.substr(0, options.listen.rfind(':')), ":", parts->grpc_port)},
        {"data_dir", options.data_dir},
-       {"durability", std::string(storage::DurabilityName(options.durability))}});
+       {"durability", std::string(storage::DurabilityName(options.durability))},
+       {"tls", options.tls_cert_file.empty()        ? "off"
+               : options.tls_client_ca_file.empty() ? "on"
+                                                    : "mutual"},
+       {"auth", parts->authorizer == nullptr
+                    ? "off"
+                    : absl::StrCat(parts->authorizer->token_count(), " tokens")}});
   return std::unique_ptr<HyperdServer>(new HyperdServer(std::move(parts)));
 }
 
@@ -138,7 +177,30 @@ std::shared_ptr<grpc::Channel> HyperdServer::InProcessChannel() {
 
 Runtime& HyperdServer::runtime() { return *parts_->runtime; }
 
+WorkerPool& HyperdServer::worker_pool() { return *parts_->pool; }
+
 std::string HyperdServer::MetricsText() const { return parts_->metrics.RenderText(); }
+
+absl::Status HyperdServer::ReloadAuthTokens() {
+  if (parts_->authorizer == nullptr) {
+    Log(LogLevel::kInfo, "auth token reload skipped: no --auth-token-file");
+    return absl::OkStatus();
+  }
+  absl::StatusOr<auth::TokenTable> tokens = auth::TokenTable::ReadFile(parts_->auth_token_file);
+  if (!tokens.ok()) {
+    parts_->metrics.CountAuthReload(false);
+    Log(LogLevel::kError, "auth token reload failed; the previous tokens stay in force",
+        {{"error", std::string(tokens.status().message())}});
+    return tokens.status();
+  }
+  const size_t count = tokens->size();
+  parts_->authorizer->Replace(std::move(*tokens));
+  parts_->metrics.SetAuthTokens(count);
+  parts_->metrics.CountAuthReload(true);
+  Log(LogLevel::kInfo, "auth tokens reloaded",
+      {{"file", parts_->auth_token_file}, {"tokens", absl::StrCat(count)}});
+  return absl::OkStatus();
+}
 
 void HyperdServer::Shutdown() {
   if (parts_->shut_down) return;

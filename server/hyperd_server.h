@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/clock.h"
+#include "server/server_limits.h"
 #include "storage/sqlite/sqlite_trial_store.h"
 
 namespace hyperd::server {
@@ -29,7 +30,16 @@ struct ServerOptions {
   absl::Duration slow_request_threshold = absl::Seconds(1);  // zero: no slow-request log
   int max_message_bytes = 4 * 1024 * 1024;
   int worker_threads = 0;        // 0: one per core
+  ServerLimits limits;           // studies, trials per study, suggestions in flight, worker queue
   const Clock* clock = nullptr;  // null: the real clock
+  // Security (docs/security.md). TLS when both PEM files are set; with a client CA bundle,
+  // clients must present a certificate it signed (mTLS). Bearer tokens when the token file is
+  // set. A non-loopback `listen` needs TLS and tokens unless allow_insecure_remote.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_client_ca_file;
+  std::string auth_token_file;
+  bool allow_insecure_remote = false;
 };
 
 class HyperdServer {
@@ -47,7 +57,14 @@ class HyperdServer {
 
   // For tests: the runtime (e.g. to run the reaper now) and the metrics text.
   class Runtime& runtime();
+  // For tests: the worker pool (e.g. paused, so suggestions wait at a known point).
+  class WorkerPool& worker_pool();
   std::string MetricsText() const;
+
+  // Re-reads the --auth-token-file and swaps the token table in at once (SIGHUP). On error the
+  // old table stays in force, the error (with file:line) is logged and returned. OK and a no-op
+  // without a token file.
+  absl::Status ReloadAuthTokens();
 
  private:
   struct Parts;

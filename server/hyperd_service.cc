@@ -1,12 +1,15 @@
 #include "server/hyperd_service.h"
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/logging.h"
+#include "server/request_validation.h"
 #include "server/schedule_tools.h"
 #include "server/status_conversion.h"
 #include "server/time_conversion.h"
@@ -20,12 +23,42 @@ HyperdService::HyperdService(Runtime* runtime, Metrics* metrics, hyperd::v1::Ser
       info_(std::move(info)),
       request_log_(slow_request_threshold) {}
 
-template <typename Request, typename Response>
+auth::AuthDecision HyperdService::Authorize(Context* context, const char* method,
+                                            const google::protobuf::Message& request) const {
+  if (authorizer_ == nullptr) return auth::AuthDecision{};
+  std::optional<absl::string_view> authorization;
+  const auto& metadata = context->client_metadata();
+  if (auto it = metadata.find("authorization"); it != metadata.end()) {
+    authorization = absl::string_view(it->second.data(), it->second.size());
+  }
+  std::string study_id;
+  for (const auto& [key, value] : RequestSubject(request)) {
+    if (key == "study") study_id = value;
+  }
+  auth::AuthDecision decision = authorizer_->Check(method, authorization, study_id);
+  if (!decision.status.ok()) {
+    metrics_->CountAuthFailure(decision.failure);
+    // Never the token itself: its name when it was recognised.
+    LogFields fields = {{"method", method},
+                        {"reason", std::string(auth::AuthFailureName(decision.failure))},
+                        {"code", GrpcCodeName(decision.status.code())}};
+    if (decision.token != nullptr) fields.emplace_back("token", decision.token->name);
+    if (!study_id.empty()) fields.emplace_back("study", study_id);
+    Log(LogLevel::kWarning, "call refused", fields);
+  }
+  return decision;
+}
+
+template <typename Request, typename Response, typename Compute>
 HyperdService::Reactor* HyperdService::Now(Context* context, const char* method,
                                            const Request& request, Response* response,
-                                           absl::StatusOr<Response> result) {
+                                           Compute compute) {
   RpcTimer timer(metrics_->Method(method));
   Reactor* reactor = context->DefaultReactor();
+  const auth::AuthDecision decision = Authorize(context, method, request);
+  absl::StatusOr<Response> result = decision.status.ok()
+                                        ? compute(decision.token.get())
+                                        : absl::StatusOr<Response>(decision.status);
   if (result.ok()) response->Swap(&*result);
   request_log_.Finished(method, request, result.status(), timer.Finish(result.status()));
   reactor->Finish(ToGrpcStatus(result.status()));
@@ -38,6 +71,12 @@ HyperdService::Reactor* HyperdService::Later(
     void (Runtime::*operation)(const Request&, Reply<Response>), const Request& request) {
   RpcTimer timer(metrics_->Method(method));
   Reactor* reactor = context->DefaultReactor();
+  if (const auth::AuthDecision decision = Authorize(context, method, request);
+      !decision.status.ok()) {
+    request_log_.Finished(method, request, decision.status, timer.Finish(decision.status));
+    reactor->Finish(ToGrpcStatus(decision.status));
+    return reactor;
+  }
   // The request outlives the reply: gRPC keeps it until the reactor is done.
   (runtime_->*operation)(
       request, [this, method, &request, reactor, response, timer](absl::StatusOr<Response> result) {
@@ -57,13 +96,30 @@ HyperdService::Reactor* HyperdService::CreateStudy(Context* context,
 HyperdService::Reactor* HyperdService::GetStudy(Context* context,
                                                 const hyperd::v1::GetStudyRequest* request,
                                                 hyperd::v1::Study* response) {
-  return Now(context, "GetStudy", *request, response, runtime_->GetStudy(*request));
+  return Now(context, "GetStudy", *request, response,
+             [&](const auth::Token*) { return runtime_->GetStudy(*request); });
 }
 
 HyperdService::Reactor* HyperdService::ListStudies(Context* context,
                                                    const hyperd::v1::ListStudiesRequest* request,
                                                    hyperd::v1::ListStudiesResponse* response) {
-  return Now(context, "ListStudies", *request, response, runtime_->ListStudies(*request));
+  return Now(context, "ListStudies", *request, response,
+             [&](const auth::Token* token) -> absl::StatusOr<hyperd::v1::ListStudiesResponse> {
+               absl::StatusOr<hyperd::v1::ListStudiesResponse> listed =
+                   runtime_->ListStudies(*request);
+               if (!listed.ok() || token == nullptr || !token->restricted()) return listed;
+               // A restricted token sees only its studies; a page may come back shorter than
+               // page_size, and the page token still moves through the whole listing.
+               auto* studies = listed->mutable_studies();
+               studies->erase(std::remove_if(studies->begin(), studies->end(),
+                                             [token](const hyperd::v1::Study& study) {
+                                               absl::StatusOr<std::string> id =
+                                                   ParseStudyName("name", study.name());
+                                               return !id.ok() || !token->AllowsStudy(*id);
+                                             }),
+                              studies->end());
+               return listed;
+             });
 }
 
 HyperdService::Reactor* HyperdService::UpdateStudy(Context* context,
@@ -99,13 +155,15 @@ HyperdService::Reactor* HyperdService::CreateTrial(Context* context,
 HyperdService::Reactor* HyperdService::GetTrial(Context* context,
                                                 const hyperd::v1::GetTrialRequest* request,
                                                 hyperd::v1::Trial* response) {
-  return Now(context, "GetTrial", *request, response, runtime_->GetTrial(*request));
+  return Now(context, "GetTrial", *request, response,
+             [&](const auth::Token*) { return runtime_->GetTrial(*request); });
 }
 
 HyperdService::Reactor* HyperdService::ListTrials(Context* context,
                                                   const hyperd::v1::ListTrialsRequest* request,
                                                   hyperd::v1::ListTrialsResponse* response) {
-  return Now(context, "ListTrials", *request, response, runtime_->ListTrials(*request));
+  return Now(context, "ListTrials", *request, response,
+             [&](const auth::Token*) { return runtime_->ListTrials(*request); });
 }
 
 HyperdService::Reactor* HyperdService::ReportMeasurement(
@@ -130,20 +188,21 @@ HyperdService::Reactor* HyperdService::RefineSchedule(
     Context* context, const hyperd::v1::RefineScheduleRequest* request,
     hyperd::v1::RefineScheduleResponse* response) {
   return Now(context, "RefineSchedule", *request, response,
-             hyperd::server::RefineSchedule(*request));
+             [&](const auth::Token*) { return hyperd::server::RefineSchedule(*request); });
 }
 
 HyperdService::Reactor* HyperdService::PlanSchedules(
     Context* context, const hyperd::v1::PlanSchedulesRequest* request,
     hyperd::v1::PlanSchedulesResponse* response) {
-  return Now(context, "PlanSchedules", *request, response, hyperd::server::PlanSchedules(*request));
+  return Now(context, "PlanSchedules", *request, response,
+             [&](const auth::Token*) { return hyperd::server::PlanSchedules(*request); });
 }
 
 HyperdService::Reactor* HyperdService::CheckTrialEarlyStopping(
     Context* context, const hyperd::v1::CheckTrialEarlyStoppingRequest* request,
     hyperd::v1::CheckTrialEarlyStoppingResponse* response) {
   return Now(context, "CheckTrialEarlyStopping", *request, response,
-             runtime_->CheckTrialEarlyStopping(*request));
+             [&](const auth::Token*) { return runtime_->CheckTrialEarlyStopping(*request); });
 }
 
 HyperdService::Reactor* HyperdService::CompleteTrial(
@@ -168,20 +227,21 @@ HyperdService::Reactor* HyperdService::ListOptimalTrials(
     Context* context, const hyperd::v1::ListOptimalTrialsRequest* request,
     hyperd::v1::ListOptimalTrialsResponse* response) {
   return Now(context, "ListOptimalTrials", *request, response,
-             runtime_->ListOptimalTrials(*request));
+             [&](const auth::Token*) { return runtime_->ListOptimalTrials(*request); });
 }
 
 HyperdService::Reactor* HyperdService::ListArms(Context* context,
                                                 const hyperd::v1::ListArmsRequest* request,
                                                 hyperd::v1::ListArmsResponse* response) {
-  return Now(context, "ListArms", *request, response, runtime_->ListArms(*request));
+  return Now(context, "ListArms", *request, response,
+             [&](const auth::Token*) { return runtime_->ListArms(*request); });
 }
 
 HyperdService::Reactor* HyperdService::GetServerInfo(
     Context* context, const hyperd::v1::GetServerInfoRequest* request,
     hyperd::v1::ServerInfo* response) {
   return Now(context, "GetServerInfo", *request, response,
-             absl::StatusOr<hyperd::v1::ServerInfo>(info_));
+             [&](const auth::Token*) { return absl::StatusOr<hyperd::v1::ServerInfo>(info_); });
 }
 
 // One BackupDatabase call. The copy blocks for as long as the database takes to copy, so it runs
@@ -263,7 +323,14 @@ void HyperdService::EnableBackups(storage::SqliteTrialStore* store, WorkerPool* 
 }
 
 grpc::ServerWriteReactor<hyperd::v1::BackupDatabaseChunk>* HyperdService::BackupDatabase(
-    Context* context, const hyperd::v1::BackupDatabaseRequest*) {
+    Context* context, const hyperd::v1::BackupDatabaseRequest* request) {
+  if (const auth::AuthDecision decision = Authorize(context, "BackupDatabase", *request);
+      !decision.status.ok()) {
+    auto* reactor = new BackupReactor(context, metrics_->Method("BackupDatabase"),
+                                      /*running=*/nullptr, info_.version());
+    reactor->End(decision.status);
+    return reactor;
+  }
   if (backup_running_.exchange(true)) {
     // Without the flag: this call must not clear the flag of the running backup.
     auto* reactor = new BackupReactor(context, metrics_->Method("BackupDatabase"),

@@ -1,5 +1,8 @@
-// The gRPC service: mechanical glue. Each handler starts its metrics timer, calls the runtime, and
-// finishes the reactor with the runtime's answer, converted once by ToGrpcStatus. No logic here.
+// The gRPC service: mechanical glue. Each handler starts its metrics timer, checks the caller's
+// bearer token (EnableAuth; server/auth/authorizer.h decides), calls the runtime, and finishes the
+// reactor with the runtime's answer, converted once by ToGrpcStatus. No logic here. The token
+// check reads the call's metadata here rather than in a grpc::AuthMetadataProcessor, which cannot
+// be combined with plaintext credentials (loopback), so one check covers plaintext and TLS.
 #ifndef HYPERD_SERVER_HYPERD_SERVICE_H_
 #define HYPERD_SERVER_HYPERD_SERVICE_H_
 
@@ -7,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "hyperd/v1/hyperd.grpc.pb.h"
+#include "server/auth/authorizer.h"
 #include "server/metrics.h"
 #include "server/request_log.h"
 #include "server/runtime.h"
@@ -78,11 +82,22 @@ class HyperdService final : public hyperd::v1::Hyperd::CallbackService {
   // service. Call once, before the service is registered (HyperdServer::Start does).
   void EnableBackups(storage::SqliteTrialStore* store, WorkerPool* pool);
 
+  // Checks every call's bearer token against `authorizer` (which must outlive the service) before
+  // anything else runs; refusals are counted, logged at WARN and finished through the metrics
+  // timer. Without it (the default) calls are not authenticated. Call before registration.
+  void EnableAuth(const auth::Authorizer* authorizer) { authorizer_ = authorizer; }
+
  private:
-  // Finishes at once with a result computed on the calling thread.
-  template <typename Request, typename Response>
+  // The authentication and authorization decision for one call (always OK without EnableAuth).
+  // Counts and logs refusals.
+  auth::AuthDecision Authorize(Context* context, const char* method,
+                               const google::protobuf::Message& request) const;
+
+  // Finishes at once with `compute(token)`, run on the calling thread once the call is
+  // authorized; `token` is the caller's token (null without auth), for per-token filtering.
+  template <typename Request, typename Response, typename Compute>
   Reactor* Now(Context* context, const char* method, const Request& request, Response* response,
-               absl::StatusOr<Response> result);
+               Compute compute);
   // Finishes when the runtime replies (after the write is durable, or from the worker pool).
   template <typename Request, typename Response>
   Reactor* Later(Context* context, const char* method, Response* response,
@@ -96,6 +111,7 @@ class HyperdService final : public hyperd::v1::Hyperd::CallbackService {
   const hyperd::v1::ServerInfo info_;
   storage::SqliteTrialStore* backup_store_ = nullptr;
   WorkerPool* backup_pool_ = nullptr;
+  const auth::Authorizer* authorizer_ = nullptr;
   // One backup at a time: each needs room for a whole copy of the database.
   std::atomic<bool> backup_running_{false};
   const RequestLog request_log_;

@@ -1,8 +1,9 @@
 // hyperd: the hyperparameter and learning-rate schedule tuning service. Parses flags, starts the
-// server, waits for SIGTERM or SIGINT, shuts down gracefully.
+// server, waits for SIGTERM or SIGINT, shuts down gracefully; SIGHUP reloads the auth tokens.
 #include <malloc.h>
 
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -16,12 +17,16 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/logging.h"
+#include "server/auth/listen_security.h"
+#include "server/auth/server_credentials.h"
+#include "server/auth/token_table.h"
 #include "server/hyperd_server.h"
 
 ABSL_FLAG(
     std::string, listen, "127.0.0.1:50051",
     "gRPC address to listen on (host:port; port 0 picks a free port). Binding to anything but "
-    "loopback exposes an unauthenticated API: keep it on a trusted network.");
+    "loopback needs TLS (--tls-cert-file, --tls-key-file) and tokens (--auth-token-file), or "
+    "--allow-insecure-remote.");
 ABSL_FLAG(std::string, data_dir, "hyperd-data",
           "Directory of the SQLite database (hyperd.db); created if missing.");
 ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9464",
@@ -39,6 +44,16 @@ ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(5),
           "On SIGTERM, how long in-flight calls may take before they are cancelled.");
 ABSL_FLAG(int, max_message_bytes, 4 * 1024 * 1024, "Largest request accepted, in bytes.");
 ABSL_FLAG(int, worker_threads, 0, "Threads computing suggestions (0: one per core).");
+ABSL_FLAG(int64_t, max_studies, hyperd::server::ServerLimits().max_studies,
+          "Studies the server holds; CreateStudy beyond it is RESOURCE_EXHAUSTED (delete finished "
+          "studies).");
+ABSL_FLAG(int64_t, max_trials_per_study, hyperd::server::ServerLimits().max_trials_per_study,
+          "Trials one study may hold (about 1.2 KB of memory each, plus ~0.5 KB per "
+          "measurement); more are RESOURCE_EXHAUSTED.");
+ABSL_FLAG(int, max_concurrent_suggests_per_client,
+          hyperd::server::ServerLimits().max_concurrent_suggests_per_client,
+          "SuggestTrials calls one client_id may have waiting or running at once; more are "
+          "RESOURCE_EXHAUSTED.");
 ABSL_FLAG(std::string, log_level, "info",
           "debug, info, warning or error. At debug every call is logged (method, code, duration, "
           "study, trial).");
@@ -46,6 +61,17 @@ ABSL_FLAG(std::string, log_format, "text",
           "text (one key=value line per event) or json (one JSON object per line).");
 ABSL_FLAG(absl::Duration, slow_request_threshold, absl::Seconds(1),
           "Calls taking at least this long are logged at WARN as \"slow request\" (0: never).");
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "PEM server certificate (chain); with --tls-key-file the API is served over TLS.");
+ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls-cert-file (unencrypted).");
+ABSL_FLAG(std::string, tls_client_ca_file, "",
+          "PEM CA bundle; when set, clients must present a certificate it signed (mutual TLS).");
+ABSL_FLAG(std::string, auth_token_file, "",
+          "Bearer tokens and their roles (admin, worker, viewer), stored as SHA-256 hashes; see "
+          "docs/security.md. Reloaded on SIGHUP. Empty: no authentication.");
+ABSL_FLAG(bool, allow_insecure_remote, false,
+          "Allow a non-loopback --listen without TLS or without --auth-token-file (only on a "
+          "network you trust completely).");
 
 namespace {
 
@@ -115,8 +141,7 @@ int main(int argc, char** argv) {
   if (format == "json") {
     hyperd::SetLogFormat(hyperd::LogFormat::kJson);
   } else if (format != "text") {
-    std::fprintf(stderr, "hyperd: --log-format must be text or json, not \"%s\"\n",
-                 format.c_str());
+    std::fprintf(stderr, "hyperd: --log-format must be text or json, not \"%s\"\n", format.c_str());
     return 2;
   }
 
@@ -135,17 +160,52 @@ int main(int argc, char** argv) {
   options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options.worker_threads = absl::GetFlag(FLAGS_worker_threads);
+  options.limits.max_studies = absl::GetFlag(FLAGS_max_studies);
+  options.limits.max_trials_per_study = absl::GetFlag(FLAGS_max_trials_per_study);
+  options.limits.max_concurrent_suggests_per_client =
+      absl::GetFlag(FLAGS_max_concurrent_suggests_per_client);
   options.slow_request_threshold = absl::GetFlag(FLAGS_slow_request_threshold);
   if (options.reaper_interval <= absl::ZeroDuration() || options.max_message_bytes <= 0) {
     std::fprintf(stderr, "hyperd: --reaper-interval and --max-message-bytes must be positive\n");
     return 2;
   }
 
-  // Block the stop signals in every thread; this one waits for them synchronously.
+  options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert_file);
+  options.tls_key_file = absl::GetFlag(FLAGS_tls_key_file);
+  options.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
+  options.auth_token_file = absl::GetFlag(FLAGS_auth_token_file);
+  options.allow_insecure_remote = absl::GetFlag(FLAGS_allow_insecure_remote);
+  // Security misconfiguration is a usage error (exit 2), found before anything is opened.
+  {
+    absl::Status security = hyperd::server::auth::CheckListenSecurity(
+        {options.listen, options.tls_cert_file, options.tls_key_file, options.tls_client_ca_file,
+         options.auth_token_file, options.allow_insecure_remote});
+    if (security.ok()) {
+      security = hyperd::server::auth::MakeServerCredentials(
+                     options.tls_cert_file, options.tls_key_file, options.tls_client_ca_file)
+                     .status();
+    }
+    if (security.ok() && !options.auth_token_file.empty()) {
+      security = hyperd::server::auth::TokenTable::ReadFile(options.auth_token_file).status();
+    }
+    if (!security.ok()) {
+      std::fprintf(stderr, "hyperd: %s\n", std::string(security.message()).c_str());
+      return 2;
+    }
+  }
+  if (options.allow_insecure_remote && !hyperd::server::auth::IsLoopbackListen(options.listen) &&
+      (options.tls_cert_file.empty() || options.auth_token_file.empty())) {
+    Log(LogLevel::kWarning, "serving a non-loopback address without TLS or tokens",
+        {{"listen", options.listen}, {"reason", "--allow-insecure-remote"}});
+  }
+
+  // Block the stop signals (and SIGHUP, the token reload) in every thread; this one waits for
+  // them synchronously.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGTERM);
   sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   auto server = hyperd::server::HyperdServer::Start(options);
@@ -160,7 +220,11 @@ int main(int argc, char** argv) {
     return 1;
   }
   int signal = 0;
-  sigwait(&stop_signals, &signal);
+  // SIGHUP reloads the tokens (a broken file keeps the old ones) and keeps serving.
+  while (sigwait(&stop_signals, &signal) == 0 && signal == SIGHUP) {
+    Log(LogLevel::kInfo, "received SIGHUP: reloading auth tokens");
+    (*server)->ReloadAuthTokens().IgnoreError();
+  }
   Log(LogLevel::kInfo, "received signal", {{"signal", absl::StrCat(signal)}});
   (*server)->Shutdown();
   return 0;

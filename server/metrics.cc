@@ -284,6 +284,30 @@ Metrics::Metrics()
                      .Help("Requests committed together in one storage transaction.")
                      .Register(*registry_)
                      .Add({}, kBatchBuckets);
+  auto& auth_failures =
+      prometheus::BuildCounter()
+          .Name("hyperd_auth_failures_total")
+          .Help(
+              "Calls refused by authentication (missing, invalid, expired token) or "
+              "authorization (role, study), by reason.")
+          .Register(*registry_);
+  for (auth::AuthFailure failure : auth::kAllAuthFailures) {
+    auth_failures_[failure] =
+        &auth_failures.Add({{"reason", std::string(auth::AuthFailureName(failure))}});
+  }
+  auth_tokens_ = &prometheus::BuildGauge()
+                      .Name("hyperd_auth_tokens")
+                      .Help("Bearer tokens loaded from --auth-token-file (0 without one).")
+                      .Register(*registry_)
+                      .Add({});
+  auto& reloads = prometheus::BuildCounter()
+                      .Name("hyperd_auth_reloads_total")
+                      .Help(
+                          "Reloads of --auth-token-file (SIGHUP), by result; on error the "
+                          "previous tokens stay in force.")
+                      .Register(*registry_);
+  auth_reloads_ok_ = &reloads.Add({{"result", "ok"}});
+  auth_reloads_error_ = &reloads.Add({{"result", "error"}});
 }
 
 MethodMetrics* Metrics::Method(const std::string& method) {
@@ -305,6 +329,17 @@ void Metrics::ObserveSuggest(const std::string& sampler, absl::Duration duration
 void Metrics::ObserveCommit(size_t requests, absl::Duration duration) {
   commit_seconds_->Observe(absl::ToDoubleSeconds(duration));
   batch_size_->Observe(static_cast<double>(requests));
+}
+
+void Metrics::CountAuthFailure(auth::AuthFailure failure) {
+  auto it = auth_failures_.find(failure);
+  if (it != auth_failures_.end()) it->second->Increment();
+}
+
+void Metrics::SetAuthTokens(size_t count) { auth_tokens_->Set(static_cast<double>(count)); }
+
+void Metrics::CountAuthReload(bool ok) {
+  (ok ? auth_reloads_ok_ : auth_reloads_error_)->Increment();
 }
 
 void Metrics::AttachRuntime(

@@ -17,8 +17,10 @@
 #include "absl/time/time.h"
 #include "prometheus/collectable.h"
 #include "prometheus/counter.h"
+#include "prometheus/gauge.h"
 #include "prometheus/histogram.h"
 #include "prometheus/registry.h"
+#include "server/auth/authorizer.h"
 #include "storage/sqlite/sqlite_trial_store.h"
 
 namespace hyperd::server {
@@ -60,6 +62,12 @@ class Metrics {
   void ObserveSuggest(const std::string& sampler, absl::Duration duration);
   void ObserveCommit(size_t requests, absl::Duration duration);
 
+  // Authentication (issue 8): hyperd_auth_failures_total{reason}, hyperd_auth_tokens and
+  // hyperd_auth_reloads_total{result}. `failure` must not be kNone.
+  void CountAuthFailure(auth::AuthFailure failure);
+  void SetAuthTokens(size_t count);
+  void CountAuthReload(bool ok);
+
   // Gauges and counters read from the runtime and the store at scrape time. `storage_file_stats`
   // returns the (database, WAL) sizes.
   void AttachRuntime(Runtime* runtime, std::function<size_t()> worker_queue_depth,
@@ -78,6 +86,10 @@ class Metrics {
   prometheus::Histogram* commit_seconds_;
   prometheus::Histogram* batch_size_;
   std::mutex suggest_mu_;
+  std::map<auth::AuthFailure, prometheus::Counter*> auth_failures_;
+  prometheus::Gauge* auth_tokens_;
+  prometheus::Counter* auth_reloads_ok_;
+  prometheus::Counter* auth_reloads_error_;
   std::shared_ptr<prometheus::Collectable> process_collector_;  // process_* from /proc/self
   std::shared_ptr<prometheus::Collectable> runtime_collector_;
 };

@@ -4,12 +4,21 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <utility>
 
 #include "server/runtime.h"
 
 namespace hyperd::testing {
 
-TestServer::TestServer() {
+TestServer::TestServer() : TestServer(server::ServerLimits()) {}
+
+TestServer::TestServer(const server::ServerLimits& limits) : limits_(limits) {
+  std::string templ = ::testing::TempDir() + "hyperd-it-XXXXXX";
+  data_dir_ = mkdtemp(templ.data());
+  Start();
+}
+
+TestServer::TestServer(TestServerOptions options) : options_(std::move(options)) {
   std::string templ = ::testing::TempDir() + "hyperd-it-XXXXXX";
   data_dir_ = mkdtemp(templ.data());
   Start();
@@ -31,6 +40,8 @@ void TestServer::Start() {
   options.shutdown_grace = absl::Seconds(1);
   options.worker_threads = 2;
   options.clock = &clock_;
+  options.limits = limits_;
+  options.auth_token_file = options_.auth_token_file;
   auto started = server::HyperdServer::Start(options);
   ASSERT_TRUE(started.ok()) << started.status();
   server_ = std::move(*started);

@@ -14,9 +14,19 @@
 
 namespace hyperd::testing {
 
+// Optional settings of a TestServer; the defaults are an open (unauthenticated) server.
+struct TestServerOptions {
+  // ServerOptions::auth_token_file: with it, calls need "authorization: Bearer <token>" (the
+  // stub() sends none; see tests/integration/auth_test.cc for adding it per call).
+  std::string auth_token_file;
+};
+
 class TestServer {
  public:
   TestServer();  // a fresh data directory
+  explicit TestServer(TestServerOptions options);
+  // The same, with these server limits instead of the defaults.
+  explicit TestServer(const server::ServerLimits& limits);
   ~TestServer();
 
   // Stops the server and starts a new one on the same data directory (a clean restart).
@@ -31,7 +41,9 @@ class TestServer {
  private:
   void Start();
 
+  TestServerOptions options_;
   std::string data_dir_;
+  server::ServerLimits limits_;
   server::ManualClock clock_;
   std::unique_ptr<server::HyperdServer> server_;
   std::unique_ptr<hyperd::v1::Hyperd::Stub> stub_;
