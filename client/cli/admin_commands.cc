@@ -1,4 +1,4 @@
-// Operator commands: admin backup.
+// Operator commands: admin backup, admin hash-token.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -7,14 +7,18 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "client/cli/backup_file_check.h"
 #include "client/cli/command.h"
 #include "client/cli/format.h"
+#include "client/cli/token_hash.h"
+#include "client/cpp/channel_security.h"
 #include "common/status_macros.h"
 
 namespace hyperd::cli {
@@ -101,6 +105,37 @@ absl::Status Backup(CommandContext& ctx) {
   return absl::OkStatus();
 }
 
+// Prints the digest line for the server's --auth-token-file; with --generate, first the new
+// token itself (shown only this once).
+absl::Status HashToken(CommandContext& ctx) {
+  const bool generate = ctx.args.Has("generate");
+  std::string token;
+  if (generate) {
+    ASSIGN_OR_RETURN(token, GenerateToken());
+  } else {
+    std::ostringstream text;
+    text << ctx.in.rdbuf();
+    // `echo "$TOKEN" | hyperctl admin hash-token` appends a newline that is not part of it.
+    token = std::string(absl::StripAsciiWhitespace(text.str()));
+    if (token.empty()) {
+      return UsageError(
+          "admin hash-token: standard input holds no token; pipe one in (printf %s \"$TOKEN\" | "
+          "hyperctl admin hash-token) or add --generate to make a new one");
+    }
+    RETURN_IF_ERROR(CheckToken(token, "the token on standard input"));
+  }
+  ASSIGN_OR_RETURN(std::string digest, TokenDigest(token));
+  if (ctx.format == OutputFormat::kJson) {
+    ctx.out << "{\n";
+    if (generate) ctx.out << "  \"token\": \"" << token << "\",\n";
+    ctx.out << "  \"digest\": \"" << digest << "\"\n}\n";
+    return absl::OkStatus();
+  }
+  if (generate) ctx.out << "token: " << token << "\n";
+  ctx.out << digest << "\n";
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 std::vector<Command> AdminCommands() {
@@ -121,6 +156,23 @@ std::vector<Command> AdminCommands() {
         0,
         0},
        Backup},
+      {{{"admin", "hash-token"},
+        "",
+        "",
+        "Hash a bearer token (from stdin, or a new one with --generate) for the server's token file",
+        "Reads a token from standard input (surrounding whitespace, e.g. echo's newline, is\n"
+        "dropped), or with --generate makes a new one from 32 bytes of /dev/urandom (64 hex\n"
+        "digits) and prints it first as \"token: <TOKEN>\": it is shown only this once, so give\n"
+        "it to the client now (--token or HYPERD_TOKEN). Then prints \"sha256:<64 hex>\", the\n"
+        "digest to paste into the file given to hyperd --auth-token-file, one token a line:\n"
+        "  <name> <role> sha256:<64 hex> [studies=<pattern>,...] [expires=<RFC3339>]\n"
+        "with role admin, worker or viewer. The server never stores the token itself.\n"
+        "Does not contact the server. --output=json prints {\"token\", \"digest\"}.",
+        {{"generate", '\0', "", "make a new random token instead of reading one"}},
+        0,
+        0},
+       HashToken,
+       /*uses_server=*/false},
   };
 }
 

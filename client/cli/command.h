@@ -7,6 +7,7 @@
 #define HYPERD_CLIENT_CLI_COMMAND_H_
 
 #include <functional>
+#include <istream>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -28,11 +29,15 @@ struct CommandContext {
   OutputFormat format;
   std::ostream& out;
   std::ostream& err;
+  std::istream& in;  // standard input ("-" arguments, admin hash-token)
 };
 
 struct Command {
   CommandSpec spec;
   std::function<absl::Status(CommandContext&)> run;
+  // False for commands that never call the server (admin hash-token): their client is made
+  // from --server alone, so TLS flags or a token they do not need cannot make them fail.
+  bool uses_server = true;
 };
 
 // study create|list|show|pause|resume|complete|delete, best, arms, export.
@@ -41,7 +46,7 @@ std::vector<Command> StudyCommands();
 std::vector<Command> TrialCommands();
 // schedule show|plan|refine.
 std::vector<Command> ScheduleCommands();
-// admin backup.
+// admin backup|hash-token.
 std::vector<Command> AdminCommands();
 
 // Pretty-printed proto3 JSON followed by a newline.

@@ -7,6 +7,6 @@
 
 int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
-  return hyperd::cli::RunHyperctl(args, hyperd::cli::Environment::FromProcess(), std::cout,
-                                  std::cerr);
+  return hyperd::cli::RunHyperctl(args, hyperd::cli::Environment::FromProcess(), std::cin,
+                                  std::cout, std::cerr);
 }

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "client/cpp/channel_security.h"
 #include "client/cpp/status_conversion.h"
 
 namespace hyperd {
@@ -47,25 +48,40 @@ int ClampedMillis(absl::Duration d) {
 
 absl::StatusOr<std::unique_ptr<Client>> Client::Create(ClientOptions options) {
   if (absl::Status status = CheckOptions(options); !status.ok()) return status;
-  std::shared_ptr<grpc::ChannelCredentials> credentials =
-      options.credentials ? options.credentials : grpc::InsecureChannelCredentials();
+  absl::StatusOr<std::string> token = ResolveToken(options.token);
+  if (!token.ok()) return token.status();
+  options.token = *std::move(token);
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+      MakeChannelCredentials(options);
+  if (!credentials.ok()) return credentials.status();
   grpc::ChannelArguments args;
   args.SetUserAgentPrefix(kUserAgent);
   args.SetMaxReceiveMessageSize(kMaxReceiveBytes);
   // Reconnect at the pace of our own retries; gRPC's defaults (1 s growing to 120 s) would keep
   // failing fast long after a restarted server is back.
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, ClampedMillis(options.initial_backoff));
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, ClampedMillis(options.initial_backoff));
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, ClampedMillis(options.max_backoff));
+  // Not GRPC_ARG_MIN_RECONNECT_BACKOFF_MS: gRPC uses it as the time limit of one connection
+  // attempt (TCP, TLS handshake, HTTP/2 settings), and at our 100 ms backoff a TLS handshake on a
+  // busy host or a distant server would never finish. Its 20 s default only bounds a hung
+  // attempt; reconnects still come at the pace of the two settings above.
   std::shared_ptr<grpc::Channel> channel =
-      grpc::CreateCustomChannel(options.address, credentials, args);
+      grpc::CreateCustomChannel(options.address, *credentials, args);
   return std::unique_ptr<Client>(new Client(std::move(options), std::move(channel)));
 }
 
 Client::Client(ClientOptions options, std::shared_ptr<grpc::Channel> channel)
     : options_(std::move(options)),
+      authorization_(options_.token.value_or("").empty()
+                         ? ""
+                         : absl::StrCat("Bearer ", *options_.token)),
       channel_(std::move(channel)),
       stub_(v1::Hyperd::NewStub(channel_)) {}
+
+void Client::PrepareContext(grpc::ClientContext& context, absl::Time deadline) const {
+  context.set_deadline(absl::ToChronoTime(deadline));
+  if (!authorization_.empty()) context.AddMetadata("authorization", authorization_);
+}
 
 void Client::WaitBeforeRetry(absl::Duration backoff) {
   const absl::Time wake = absl::Now() + backoff;
@@ -97,13 +113,11 @@ absl::StatusOr<Response> Client::Call(absl::string_view method, Rpc<Request, Res
   const absl::Time deadline = absl::Now() + call.deadline.value_or(options_.deadline);
   for (int attempt = 1;; ++attempt) {
     grpc::ClientContext context;
-    context.set_deadline(absl::ToChronoTime(deadline));
-    if (!options_.token.empty()) {
-      context.AddMetadata("authorization", absl::StrCat("Bearer ", options_.token));
-    }
+    PrepareContext(context, deadline);
     Response response;
     absl::Status status = FromGrpcStatus(((*stub_).*rpc)(&context, request, &response));
     if (status.ok()) return response;
+    // UNAUTHENTICATED and PERMISSION_DENIED among them: a retry would be refused the same way.
     if (status.code() != absl::StatusCode::kUnavailable) return status;
 
     const absl::Duration backoff = Backoff(attempt);
@@ -230,10 +244,7 @@ absl::StatusOr<v1::ServerInfo> Client::GetServerInfo(const v1::GetServerInfoRequ
 absl::StatusOr<v1::BackupInfo> Client::BackupOnce(std::ostream& out, absl::Time deadline,
                                                   bool* wrote) {
   grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(deadline));
-  if (!options_.token.empty()) {
-    context.AddMetadata("authorization", absl::StrCat("Bearer ", options_.token));
-  }
+  PrepareContext(context, deadline);
   std::unique_ptr<grpc::ClientReaderInterface<v1::BackupDatabaseChunk>> reader =
       stub_->BackupDatabase(&context, v1::BackupDatabaseRequest());
   v1::BackupDatabaseChunk chunk;

@@ -1,5 +1,5 @@
 // C++ client of the hyperd service: one typed call per RPC, with deadlines, retries on
-// UNAVAILABLE and bearer-token metadata.
+// UNAVAILABLE, TLS (optionally mutual) and bearer-token metadata.
 //
 //   hyperd::ClientOptions options;
 //   options.address = "tuner:50051";
@@ -12,7 +12,14 @@
 //
 // Retrying is always safe: every hyperd RPC is idempotent (creates are get-or-create, suggest is
 // idempotent per client_id, reports are idempotent per step), so a call whose reply was lost can
-// be sent again. Only UNAVAILABLE is retried; every other error is returned at once.
+// be sent again. Only UNAVAILABLE is retried; every other error is returned at once, notably
+// UNAUTHENTICATED (missing, unknown or expired token) and PERMISSION_DENIED (the token's role or
+// studies do not allow the call), which another attempt cannot fix.
+//
+// Against a server with TLS and tokens (hyperd --tls-cert-file ... --auth-token-file ...):
+//
+//   options.tls_ca_file = "/etc/hyperd/ca.crt";  // the CA that signed the server's certificate
+//   options.token = "...";                        // or leave unset to use $HYPERD_TOKEN
 //
 // Thread-safety: a Client may be shared by any number of threads.
 #ifndef HYPERD_CLIENT_CPP_HYPERD_CLIENT_H_
@@ -50,8 +57,18 @@ struct RetryEvent {
 struct ClientOptions {
   // Any gRPC target: "host:port", "dns:///host:port", "unix:/path".
   std::string address = "127.0.0.1:50051";
-  // Sent as "authorization: Bearer <token>" when not empty.
-  std::string token;
+  // Sent as "authorization: Bearer <token>" on every call when not empty. Unset: the value of
+  // $HYPERD_TOKEN, read once by Client::Create (none when the variable is unset); set it to ""
+  // to send no token whatever the environment says. Printable ASCII without spaces.
+  std::optional<std::string> token;
+  // TLS. Any of the four below turns it on; the server's certificate is checked against the
+  // PEM roots in tls_ca_file, or against the system's roots when tls_ca_file is empty.
+  bool tls = false;
+  std::string tls_ca_file;
+  // Mutual TLS (a server started with --tls-client-ca-file): the client's PEM certificate chain
+  // and private key, both or neither.
+  std::string tls_cert_file;
+  std::string tls_key_file;
   // Budget of one call, all attempts and waits between them included.
   absl::Duration deadline = absl::Seconds(30);
   // Attempts per call (>= 1); only UNAVAILABLE is retried.
@@ -61,7 +78,8 @@ struct ClientOptions {
   // A wait ends early when the channel (re)connects, so a restarted server is used at once.
   absl::Duration initial_backoff = absl::Milliseconds(100);
   absl::Duration max_backoff = absl::Seconds(5);
-  // Channel credentials; null means insecure (plaintext).
+  // Custom channel credentials, instead of the tls* fields (which must then be unset). Null and
+  // no tls* field: plaintext.
   std::shared_ptr<grpc::ChannelCredentials> credentials;
   // Called (on the calling thread) before each wait between attempts, e.g. to log retries.
   std::function<void(const RetryEvent&)> on_retry;
@@ -75,8 +93,10 @@ struct CallOptions {
 
 class Client {
  public:
-  // Checks the options and creates the channel. Does not connect: a server that is down shows
-  // up as UNAVAILABLE on the first call. INVALID_ARGUMENT names the bad option.
+  // Checks the options, reads the TLS files and resolves the token (options().token then holds
+  // the token actually sent, "" for none), and creates the channel. Does not connect: a server
+  // that is down shows up as UNAVAILABLE on the first call. INVALID_ARGUMENT names the bad
+  // option, and the file for a certificate or key that cannot be read.
   static absl::StatusOr<std::unique_ptr<Client>> Create(ClientOptions options);
 
   Client(const Client&) = delete;
@@ -167,6 +187,9 @@ class Client {
 
   Client(ClientOptions options, std::shared_ptr<grpc::Channel> channel);
 
+  // The one place a call's context is made: its deadline and the bearer token.
+  void PrepareContext(grpc::ClientContext& context, absl::Time deadline) const;
+
   // One attempt of BackupDatabase; sets *wrote once anything went to `out`.
   absl::StatusOr<v1::BackupInfo> BackupOnce(std::ostream& out, absl::Time deadline, bool* wrote);
 
@@ -182,6 +205,8 @@ class Client {
   void WaitBeforeRetry(absl::Duration backoff);
 
   const ClientOptions options_;
+  // "Bearer <token>", or empty to send no authorization metadata.
+  const std::string authorization_;
   const std::shared_ptr<grpc::Channel> channel_;
   const std::unique_ptr<Stub> stub_;
   absl::Mutex bitgen_mutex_;

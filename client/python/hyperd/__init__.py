@@ -17,7 +17,8 @@
     print(study.best_trial().params)
 
 The server address comes from HYPERD_ADDRESS (default 127.0.0.1:50051), a bearer token from
-HYPERD_TOKEN. The generated gRPC stubs are hyperd.v1.hyperd_pb2 and hyperd.v1.hyperd_pb2_grpc.
+HYPERD_TOKEN, TLS settings from HYPERD_TLS_CA, HYPERD_TLS_CERT, HYPERD_TLS_KEY and HYPERD_TLS=1
+(or hyperd.Client(token=..., tls_ca=..., tls_cert=..., tls_key=..., tls=True)). The generated gRPC stubs are hyperd.v1.hyperd_pb2 and hyperd.v1.hyperd_pb2_grpc.
 """
 
 from hyperd.bandit import Arm

@@ -47,6 +47,9 @@ class AlreadyExistsError(HyperdError):
 
 
 class PermissionDeniedError(HyperdError):
+    """The token is valid but its role (viewer < worker < admin) or studies do not allow the
+    call: ask the server's operator for a token with the needed role. Never retried."""
+
     code = grpc.StatusCode.PERMISSION_DENIED
 
 
@@ -85,7 +88,8 @@ class DataLossError(HyperdError):
 
 
 class UnauthenticatedError(HyperdError):
-    """No valid token: set HYPERD_TOKEN or pass hyperd.Client(token=...)."""
+    """No valid token (missing, unknown or expired): set HYPERD_TOKEN or pass
+    hyperd.Client(token=...). Never retried."""
 
     code = grpc.StatusCode.UNAUTHENTICATED
 

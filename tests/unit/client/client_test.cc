@@ -9,6 +9,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/unit/client/fake_hyperd.h"
+#include "tests/unit/client/scoped_env.h"
 
 namespace hyperd {
 namespace {
@@ -127,6 +128,7 @@ TEST(Client, ReturnsDeadlineExceededWithoutRetrying) {
 }
 
 TEST(Client, SendsTheTokenAsBearerAuthorizationOnlyWhenSet) {
+  ::hyperd::testing::ScopedEnv no_env_token("HYPERD_TOKEN", std::nullopt);
   FakeHyperd fake;
   FailThenSucceed(fake, 0);
   ClientOptions options = FastOptions(fake.address());

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 
@@ -19,6 +20,11 @@ std::string FakeHyperdService::last_authorization() const {
   return last_authorization_;
 }
 
+std::string FakeHyperdService::last_peer_common_name() const {
+  absl::MutexLock lock(&mutex_);
+  return last_peer_common_name_;
+}
+
 void FakeHyperdService::Record(const std::string& method, const grpc::ServerContext& context) {
   absl::MutexLock lock(&mutex_);
   ++calls_[method];
@@ -26,12 +32,20 @@ void FakeHyperdService::Record(const std::string& method, const grpc::ServerCont
   last_authorization_ = it == context.client_metadata().end()
                             ? ""
                             : std::string(it->second.data(), it->second.size());
+  last_peer_common_name_.clear();
+  if (std::shared_ptr<const grpc::AuthContext> auth = context.auth_context()) {
+    for (const grpc::string_ref& name : auth->FindPropertyValues("x509_common_name")) {
+      last_peer_common_name_.assign(name.data(), name.size());
+    }
+  }
 }
 
-FakeHyperd::FakeHyperd() {
+FakeHyperd::FakeHyperd() : FakeHyperd(grpc::InsecureServerCredentials()) {}
+
+FakeHyperd::FakeHyperd(std::shared_ptr<grpc::ServerCredentials> credentials) {
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort("127.0.0.1:0", std::move(credentials), &port);
   builder.RegisterService(&service_);
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port == 0) {

@@ -64,6 +64,8 @@ class FakeHyperdService final : public v1::Hyperd::Service {
   int calls(const std::string& method) const;
   // The "authorization" metadata of the last call ("" when absent).
   std::string last_authorization() const;
+  // The common name of the client certificate of the last call ("" without mutual TLS).
+  std::string last_peer_common_name() const;
 
  private:
   void Record(const std::string& method, const grpc::ServerContext& context);
@@ -71,12 +73,16 @@ class FakeHyperdService final : public v1::Hyperd::Service {
   mutable absl::Mutex mutex_;
   std::map<std::string, int> calls_ ABSL_GUARDED_BY(mutex_);
   std::string last_authorization_ ABSL_GUARDED_BY(mutex_);
+  std::string last_peer_common_name_ ABSL_GUARDED_BY(mutex_);
 };
 
 // Serves a FakeHyperdService on 127.0.0.1 at a free port until destroyed.
 class FakeHyperd {
  public:
+  // Plaintext.
   FakeHyperd();
+  // With these credentials, e.g. grpc::SslServerCredentials for TLS tests.
+  explicit FakeHyperd(std::shared_ptr<grpc::ServerCredentials> credentials);
   ~FakeHyperd();
 
   FakeHyperdService& service() { return service_; }
