@@ -16,6 +16,7 @@
 #include "client/cpp/hyperd_client.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "tests/e2e/hyperctl_fixture.h"
+#include "tests/testing/messages.h"
 
 namespace hyperd::testing {
 namespace {
@@ -27,14 +28,7 @@ constexpr int kStudiesBeforeBackup = 3;
 v1::CreateStudyRequest StudyRequest(const std::string& id) {
   v1::CreateStudyRequest request;
   request.set_study_id(id);
-  v1::StudySpec* spec = request.mutable_study()->mutable_spec();
-  v1::ParameterSpec* lr = spec->mutable_search_space()->add_parameters();
-  lr->set_name("lr");
-  lr->mutable_double_spec()->set_min(1e-4);
-  lr->mutable_double_spec()->set_max(1.0);
-  spec->mutable_objective()->set_metric("loss");
-  spec->mutable_sampler()->mutable_random();
-  spec->set_seed(7);
+  *request.mutable_study() = BasicStudy();
   return request;
 }
 
