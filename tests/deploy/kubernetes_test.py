@@ -161,6 +161,20 @@ class KubernetesManifestsTest(unittest.TestCase):
         volumes = {v["name"]: v for v in self.PodSpec()["volumes"]}
         self.assertIn("emptyDir", volumes[mounts["/tmp"]])
 
+    def test_every_file_flag_points_into_a_mounted_volume_the_user_can_read(self):
+        mounts = {m["mountPath"]: m["name"] for m in self.Container()["volumeMounts"]}
+        volumes = {v["name"]: v for v in self.PodSpec()["volumes"]}
+        file_flags = {k: v for k, v in self.Flags().items() if k.endswith("-file")}
+        self.assertIn("--auth-token-file", file_flags, "the API must require tokens")
+        for flag, path in file_flags.items():
+            mount = next((m for m in mounts if path.startswith(m.rstrip("/") + "/")), None)
+            self.assertIsNotNone(mount, f"{flag}={path} is not inside any volumeMount")
+            secret = volumes[mounts[mount]].get("secret")
+            if secret is not None:
+                # Secret files belong to root with group fsGroup: they must be group-readable.
+                self.assertTrue(secret.get("defaultMode", 0o644) & 0o040,
+                                f"{flag}: the Secret's defaultMode must let group fsGroup read it")
+
     def test_resources_are_requested_and_limited(self):
         resources = self.Container()["resources"]
         for section in ("requests", "limits"):
