@@ -18,6 +18,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/e2e/program_runner.h"
+#include "tests/testing/messages.h"
 #include "tests/testing/server_process.h"
 
 namespace hyperd {
@@ -33,16 +34,7 @@ using ::testing::MatchesRegex;
 v1::CreateStudyRequest StudyRequest(const std::string& id) {
   v1::CreateStudyRequest request;
   request.set_study_id(id);
-  v1::StudySpec* spec = request.mutable_study()->mutable_spec();
-  v1::ParameterSpec* lr = spec->mutable_search_space()->add_parameters();
-  lr->set_name("lr");
-  lr->mutable_double_spec()->set_min(1e-4);
-  lr->mutable_double_spec()->set_max(1.0);
-  lr->mutable_double_spec()->set_scale(v1::LOG);
-  spec->mutable_objective()->set_metric("loss");
-  spec->mutable_objective()->set_goal(v1::Objective::MINIMIZE);
-  spec->mutable_sampler()->mutable_random();
-  spec->set_seed(1);
+  *request.mutable_study() = ::hyperd::testing::BasicStudy();
   return request;
 }
 
