@@ -78,8 +78,14 @@ std::string StudyBandit::KeyOf(const algorithms::Assignment& assignment) const {
       absl::StrAppend(&key, "-;");
     } else if (const double* d = std::get_if<double>(value)) {
       const auto* kind = std::get_if<algorithms::DoubleParameter>(&parameter.kind);
-      std::optional<int64_t> index =
-          kind == nullptr ? std::nullopt : algorithms::SteppedDoubleIndexOf(*kind, *d);
+      // A float arm is stepped, or fixed (min == max, no step: its one value is index 0);
+      // SteppedDoubleIndexOf divides by the step (found by fuzz/request_validation_fuzzer).
+      std::optional<int64_t> index;
+      if (kind != nullptr && kind->step > 0) {
+        index = algorithms::SteppedDoubleIndexOf(*kind, *d);
+      } else if (kind != nullptr && *d == kind->min) {
+        index = 0;
+      }
       absl::StrAppend(&key, "d", index.has_value() ? *index : -1, ";");
     } else if (const int64_t* i = std::get_if<int64_t>(value)) {
       absl::StrAppend(&key, "i", *i, ";");

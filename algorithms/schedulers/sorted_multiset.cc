@@ -30,8 +30,13 @@ SortedMultiset SortedMultiset::FromSorted(const std::vector<double>& sorted) {
 
 void SortedMultiset::Insert(double value) {
   if (blocks_.empty()) {
+    // The first value makes the first block: BlockFor reads each block's last value, so no
+    // block may be empty (found by fuzz/runtime_fuzzer under ASan).
     blocks_.emplace_back();
     blocks_.back().reserve(kMaxBlock);
+    blocks_.back().push_back(value);
+    ++size_;
+    return;
   }
   const size_t b = BlockFor(value);
   if (blocks_[b].size() == kMaxBlock) {
