@@ -50,7 +50,8 @@ ABSL_FLAG(absl::Duration, warmup, absl::Seconds(5),
 ABSL_FLAG(int, steps, 10, "ReportMeasurement calls per trial.");
 ABSL_FLAG(std::string, study_sampler, "random", "The study's sampler: random, sobol, tpe or gp.");
 ABSL_FLAG(std::string, study_id, "",
-          "Study to create (get-or-create); default a fresh \"load-<sampler>-<time>\".");
+          "Prefix of the studies created, one per repetition (suffix -N); default "
+          "\"load-<sampler>-<time>\".");
 
 namespace hyperd::load {
 namespace {
@@ -138,15 +139,23 @@ absl::Status Run() {
   ASSIGN_OR_RETURN(WorkerClients clients, ConnectWorkers(address, workers));
   ASSIGN_OR_RETURN(v1::ServerInfo info, clients[0]->GetServerInfo());
 
-  std::string study_id = absl::GetFlag(FLAGS_study_id);
-  if (study_id.empty()) study_id = absl::StrCat("load-", sampler, "-", absl::ToUnixMillis(absl::Now()));
-  v1::CreateStudyRequest create;
-  create.set_study_id(study_id);
-  *create.mutable_study() = study;
-  ASSIGN_OR_RETURN(v1::Study created, clients[0]->CreateStudy(create));
+  // Each repetition (and the warm-up) gets a study of its own, as a team starting a new sweep
+  // would: one study would reach the server's --max-trials-per-study within a 5-minute run.
+  std::string study_prefix = absl::GetFlag(FLAGS_study_id);
+  if (study_prefix.empty()) {
+    study_prefix = absl::StrCat("load-", sampler, "-", absl::ToUnixMillis(absl::Now()));
+  }
+  int studies_created = 0;
+  auto new_study = [&]() -> absl::StatusOr<std::string> {
+    v1::CreateStudyRequest create;
+    create.set_study_id(absl::StrCat(study_prefix, "-", studies_created++));
+    *create.mutable_study() = study;
+    ASSIGN_OR_RETURN(v1::Study created, clients[0]->CreateStudy(create));
+    return created.name();
+  };
 
   LifecycleOptions lifecycle;
-  lifecycle.study = created.name();
+  ASSIGN_OR_RETURN(lifecycle.study, new_study());
   lifecycle.steps = absl::GetFlag(FLAGS_steps);
   lifecycle.client_id_prefix = absl::StrCat("load-", absl::ToUnixMillis(absl::Now()));
   const absl::Duration window = absl::GetFlag(FLAGS_duration) / repetitions;
@@ -167,6 +176,7 @@ absl::Status Run() {
   std::vector<std::vector<double>> p50(kRpcKinds), p99(kRpcKinds);
   for (int rep = 0; rep < repetitions; ++rep) {
     std::printf("repetition %d/%d\n", rep + 1, repetitions);
+    ASSIGN_OR_RETURN(lifecycle.study, new_study());
     LoadPhase load, empty;
     for (int half = 0; half < 2; ++half) {
       if ((half + rep) % 2 == 0) {
