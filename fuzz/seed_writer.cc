@@ -28,6 +28,7 @@
 #include "server/worker_pool.h"
 #include "storage/sqlite/sqlite_trial_store.h"
 #include "storage/sqlite/step_columns.h"
+#include "tests/testing/messages.h"
 
 namespace hyperd::fuzz {
 namespace {
@@ -44,35 +45,12 @@ Message Text(const std::string& text) {
 // Studies covering each sampler family, scheduler and the schedule features.
 const std::vector<std::pair<std::string, std::string>>& Studies() {
   static const auto* const kStudies = new std::vector<std::pair<std::string, std::string>>{
-      {"random", R"pb(spec {
-                        search_space {
-                          parameters {
-                            name: "lr"
-                            double_spec { min: 1e-5 max: 0.1 scale: LOG }
-                          }
-                          parameters {
-                            name: "layers"
-                            integer_spec { min: 1 max: 4 }
-                          }
-                          parameters {
-                            name: "optimizer"
-                            categorical_spec { values: "adam" values: "sgd" }
-                          }
-                          parameters {
-                            name: "momentum"
-                            double_spec { min: 0 max: 0.99 }
-                            condition { parent: "optimizer" categorical_values: "sgd" }
-                          }
-                        }
-                        objective { metric: "loss" goal: MINIMIZE }
-                        sampler { random {} }
-                        seed: 7
-                      }
-                      limits {
-                        max_trials: 20
-                        max_parallel_trials: 4
-                        lease_duration { seconds: 60 }
-                      })pb"},
+      // The integration tests' basic study (tests/testing/messages.h) with limits.
+      {"random", std::string(testing::kBasicStudyText) + R"pb(limits {
+                                                                max_trials: 20
+                                                                max_parallel_trials: 4
+                                                                lease_duration { seconds: 60 }
+                                                              })pb"},
       {"tpe_median", R"pb(spec {
                             search_space {
                               parameters {
