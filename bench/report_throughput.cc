@@ -34,7 +34,7 @@
 #include "absl/time/time.h"
 #include "bench/closed_loop.h"
 #include "bench/fsync_probe.h"
-#include "bench/http_get.h"
+#include "tests/testing/http_fetch.h"
 #include "bench/process_cpu_time.h"
 #include "bench/prometheus_text.h"
 #include "bench/rpc_workloads.h"
@@ -98,7 +98,7 @@ absl::StatusOr<Counters> ReadCounters(const ServerProcess& server) {
   ASSIGN_OR_RETURN(counters.server_cpu, ProcessCpuTime(server.pid()));
   counters.client_cpu = SelfCpuTime();
   if (server.metrics_port() > 0) {
-    ASSIGN_OR_RETURN(std::string text, HttpGet(server.metrics_port(), "/metrics"));
+    ASSIGN_OR_RETURN(std::string text, hyperd::testing::HttpGet(server.metrics_port(), "/metrics"));
     ASSIGN_OR_RETURN(PrometheusSamples samples, ParsePrometheusText(text));
     counters.batch = HistogramFrom(samples, kBatchHistogram);
     counters.commit = HistogramFrom(samples, kCommitHistogram);

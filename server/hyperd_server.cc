@@ -10,11 +10,13 @@
 #include "absl/strings/str_cat.h"
 #include "common/logging.h"
 #include "common/status_macros.h"
-#include "prometheus/exposer.h"
 #include "server/auth/authorizer.h"
 #include "server/auth/listen_security.h"
 #include "server/auth/server_credentials.h"
 #include "server/auth/token_table.h"
+#include "server/dashboard/dashboard_api.h"
+#include "server/http/http_server.h"
+#include "server/http/http_site.h"
 #include "server/hyperd_service.h"
 #include "server/lease_reaper.h"
 #include "server/metrics.h"
@@ -36,7 +38,8 @@ struct HyperdServer::Parts {
   std::unique_ptr<Runtime> runtime;
   std::unique_ptr<HyperdService> service;
   std::unique_ptr<grpc::Server> server;
-  std::unique_ptr<prometheus::Exposer> exposer;
+  std::unique_ptr<dashboard::DashboardApi> dashboard;
+  std::unique_ptr<http::HttpServer> http;  // stops before the dashboard and runtime it calls
   std::unique_ptr<LeaseReaper> reaper;
   int grpc_port = 0;
   absl::Duration shutdown_grace;
@@ -61,7 +64,8 @@ absl::StatusOr<std::unique_ptr<HyperdServer>> HyperdServer::Start(const ServerOp
   const Clock* clock = options.clock != nullptr ? options.clock : &parts->real_clock;
   RETURN_IF_ERROR(auth::CheckListenSecurity(
       {options.listen, options.tls_cert_file, options.tls_key_file, options.tls_client_ca_file,
-       options.auth_token_file, options.allow_insecure_remote}));
+       options.auth_token_file, options.allow_insecure_remote, options.metrics_listen,
+       options.dashboard}));
   ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
                    auth::MakeServerCredentials(options.tls_cert_file, options.tls_key_file,
                                                options.tls_client_ca_file));
@@ -104,10 +108,39 @@ absl::StatusOr<std::unique_ptr<HyperdServer>> HyperdServer::Start(const ServerOp
       parts->runtime.get(), [pool] { return pool->QueueDepth(); },
       [store] { return store->GetFileStats(); });
 
+  // The HTTP port first, so GetServerInfo can tell clients where it is.
+  if (!options.metrics_listen.empty()) {
+    http::HttpSite site;
+    site.metrics_text = [metrics] { return metrics->RenderText(); };
+    if (options.dashboard) {
+      parts->dashboard = std::make_unique<dashboard::DashboardApi>(
+          parts->runtime.get(), parts->authorizer.get(), HYPERD_VERSION,
+          [metrics](const auth::AuthDecision& decision, absl::string_view what) {
+            metrics->CountAuthFailure(decision.failure);
+            LogFields fields = {{"http", std::string(what)},
+                                {"reason", std::string(auth::AuthFailureName(decision.failure))}};
+            if (decision.token != nullptr) fields.emplace_back("token", decision.token->name);
+            Log(LogLevel::kWarning, "dashboard request refused", fields);
+          });
+      dashboard::DashboardApi* api = parts->dashboard.get();
+      site.dashboard_api = [api](const http::HttpRequest& request) { return api->Handle(request); };
+    }
+    ASSIGN_OR_RETURN(parts->http,
+                     http::HttpServer::Start("--metrics-listen", options.metrics_listen,
+                                             /*threads=*/4,
+                                             [site = std::move(site)](const http::HttpRequest& r) {
+                                               return http::ServeHttp(site, r);
+                                             }));
+  }
   hyperd::v1::ServerInfo info;
   info.set_version(HYPERD_VERSION);
   info.set_durability(std::string(storage::DurabilityName(options.durability)));
   *info.mutable_start_time() = ToProtoTime(absl::Now());
+  if (parts->http != nullptr) {
+    info.set_http_address(absl::StrCat(
+        options.metrics_listen.substr(0, options.metrics_listen.rfind(':')), ":", parts->http->port()));
+    info.set_dashboard(parts->dashboard != nullptr);
+  }
   parts->service = std::make_unique<HyperdService>(parts->runtime.get(), metrics, info,
                                                    options.slow_request_threshold);
   parts->service->EnableBackups(parts->store.get(), parts->pool.get());
@@ -130,17 +163,6 @@ absl::StatusOr<std::unique_ptr<HyperdServer>> HyperdServer::Start(const ServerOp
   grpc::HealthCheckServiceInterface* health = parts->server->GetHealthCheckService();
   health->SetServingStatus(true);
 
-  if (!options.metrics_listen.empty()) {
-    try {
-      parts->exposer = std::make_unique<prometheus::Exposer>(options.metrics_listen, 1);
-    } catch (const std::exception& e) {  // civetweb reports bind failures by throwing
-      return absl::UnavailableError(absl::StrCat("--metrics-listen: cannot listen on ",
-                                                 options.metrics_listen, ": ", e.what()));
-    }
-    for (const auto& collectable : metrics->Collectables()) {
-      parts->exposer->RegisterCollectable(collectable);
-    }
-  }
   Runtime* runtime = parts->runtime.get();
   parts->reaper = std::make_unique<LeaseReaper>(
       runtime, options.reaper_interval,
@@ -148,6 +170,8 @@ absl::StatusOr<std::unique_ptr<HyperdServer>> HyperdServer::Start(const ServerOp
   Log(LogLevel::kInfo, "hyperd serving",
       {{"grpc",
         absl::StrCat(options.listen.substr(0, options.listen.rfind(':')), ":", parts->grpc_port)},
+       {"http", parts->http == nullptr ? "off" : info.http_address()},
+       {"dashboard", parts->dashboard == nullptr ? "off" : "on"},
        {"data_dir", options.data_dir},
        {"durability", std::string(storage::DurabilityName(options.durability))},
        {"tls", options.tls_cert_file.empty()        ? "off"
@@ -166,9 +190,7 @@ HyperdServer::~HyperdServer() { Shutdown(); }
 int HyperdServer::grpc_port() const { return parts_->grpc_port; }
 
 int HyperdServer::metrics_port() const {
-  if (parts_->exposer == nullptr) return 0;
-  const auto ports = parts_->exposer->GetListeningPorts();
-  return ports.empty() ? 0 : ports.front();
+  return parts_->http == nullptr ? 0 : parts_->http->port();
 }
 
 std::shared_ptr<grpc::Channel> HyperdServer::InProcessChannel() {
@@ -212,7 +234,7 @@ void HyperdServer::Shutdown() {
   // because replies come from the runtime, the pool and the store, which are all still running.
   parts_->server->Shutdown(absl::ToChronoTime(absl::Now() + parts_->shutdown_grace));
   parts_->server->Wait();
-  parts_->exposer.reset();
+  parts_->http.reset();
   parts_->pool.reset();
   parts_->store->Flush();
   Log(LogLevel::kInfo, "shut down cleanly");

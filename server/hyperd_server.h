@@ -23,7 +23,9 @@ namespace hyperd::server {
 struct ServerOptions {
   std::string listen = "127.0.0.1:50051";  // port 0 picks a free port
   std::string data_dir = "hyperd-data";
-  std::string metrics_listen = "127.0.0.1:9464";  // empty: no metrics endpoint
+  // The HTTP port: /metrics, and the study dashboard unless `dashboard` is false. Empty: no port.
+  std::string metrics_listen = "127.0.0.1:9464";
+  bool dashboard = true;
   storage::Durability durability = storage::Durability::kFull;
   absl::Duration reaper_interval = absl::Seconds(30);
   absl::Duration shutdown_grace = absl::Seconds(5);
@@ -48,7 +50,7 @@ class HyperdServer {
   ~HyperdServer();
 
   int grpc_port() const;
-  int metrics_port() const;  // 0 without a metrics endpoint
+  int metrics_port() const;  // the HTTP port (metrics, dashboard); 0 without one
   std::shared_ptr<grpc::Channel> InProcessChannel();
 
   // Health NOT_SERVING, stop accepting calls, finish in-flight ones within the grace period,

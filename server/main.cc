@@ -30,7 +30,11 @@ ABSL_FLAG(
 ABSL_FLAG(std::string, data_dir, "hyperd-data",
           "Directory of the SQLite database (hyperd.db); created if missing.");
 ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9464",
-          "Prometheus metrics address (GET /metrics); empty disables the endpoint.");
+          "HTTP address (host:port; port 0 picks a free port): Prometheus metrics at /metrics and "
+          "the study dashboard at /dashboard/. Empty disables the HTTP port.");
+ABSL_FLAG(bool, dashboard, true,
+          "Serve the read-only study dashboard on the --metrics-listen port (viewer tokens when "
+          "--auth-token-file is set). Off: the port serves only /metrics.");
 ABSL_FLAG(std::string, durability, "full",
           "full: every acknowledged write survives kill -9 and power loss (fsync per group "
           "commit). normal: survives kill -9, but the last commits may be lost on power loss or an "
@@ -149,6 +153,7 @@ int main(int argc, char** argv) {
   options.listen = absl::GetFlag(FLAGS_listen);
   options.data_dir = absl::GetFlag(FLAGS_data_dir);
   options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  options.dashboard = absl::GetFlag(FLAGS_dashboard);
   auto durability = hyperd::storage::ParseDurability(absl::GetFlag(FLAGS_durability));
   if (!durability.ok()) {
     std::fprintf(stderr, "hyperd: --durability: %s\n",
@@ -179,7 +184,8 @@ int main(int argc, char** argv) {
   {
     absl::Status security = hyperd::server::auth::CheckListenSecurity(
         {options.listen, options.tls_cert_file, options.tls_key_file, options.tls_client_ca_file,
-         options.auth_token_file, options.allow_insecure_remote});
+         options.auth_token_file, options.allow_insecure_remote, options.metrics_listen,
+         options.dashboard});
     if (security.ok()) {
       security = hyperd::server::auth::MakeServerCredentials(
                      options.tls_cert_file, options.tls_key_file, options.tls_client_ca_file)
@@ -197,6 +203,11 @@ int main(int argc, char** argv) {
       (options.tls_cert_file.empty() || options.auth_token_file.empty())) {
     Log(LogLevel::kWarning, "serving a non-loopback address without TLS or tokens",
         {{"listen", options.listen}, {"reason", "--allow-insecure-remote"}});
+  }
+  if (options.allow_insecure_remote && options.dashboard && !options.metrics_listen.empty() &&
+      !hyperd::server::auth::IsLoopbackListen(options.metrics_listen)) {
+    Log(LogLevel::kWarning, "serving the dashboard on a non-loopback address over plain HTTP",
+        {{"metrics_listen", options.metrics_listen}, {"reason", "--allow-insecure-remote"}});
   }
 
   // Block the stop signals (and SIGHUP, the token reload) in every thread; this one waits for

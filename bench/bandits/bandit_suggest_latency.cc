@@ -46,7 +46,7 @@
 #include "algorithms/samplers/random_bits.h"
 #include "bench/bandits/labelled_histogram.h"
 #include "bench/fsync_probe.h"
-#include "bench/http_get.h"
+#include "tests/testing/http_fetch.h"
 #include "bench/prometheus_text.h"
 #include "bench/sample_stats.h"
 #include "client/cpp/hyperd_client.h"
@@ -258,7 +258,7 @@ struct Scrape {
 };
 
 absl::StatusOr<Scrape> ReadMetrics(const ServerProcess& server, const std::string& policy) {
-  ASSIGN_OR_RETURN(std::string text, HttpGet(server.metrics_port(), "/metrics"));
+  ASSIGN_OR_RETURN(std::string text, hyperd::testing::HttpGet(server.metrics_port(), "/metrics"));
   ASSIGN_OR_RETURN(PrometheusSamples samples, ParsePrometheusText(text));
   Scrape scrape;
   scrape.suggest = LabelledHistogramFrom(samples, "hyperd_suggest_seconds", "sampler", policy);

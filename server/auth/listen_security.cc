@@ -55,7 +55,16 @@ absl::Status CheckListenSecurity(const ListenSecurity& s) {
         "--tls-client-ca-file (client certificates) needs TLS: also give --tls-cert-file and "
         "--tls-key-file");
   }
-  if (s.allow_insecure_remote || IsLoopbackListen(s.listen)) return absl::OkStatus();
+  if (s.allow_insecure_remote) return absl::OkStatus();
+  if (s.dashboard && !s.http_listen.empty() && !IsLoopbackListen(s.http_listen)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--metrics-listen=", s.http_listen,
+        " is not a loopback address, and the dashboard on that port would send study data and "
+        "tokens in plaintext HTTP; keep the port on 127.0.0.1 (reach it through a TLS proxy or an "
+        "SSH tunnel), pass --dashboard=false to serve only /metrics there, or pass "
+        "--allow-insecure-remote on a trusted network"));
+  }
+  if (IsLoopbackListen(s.listen)) return absl::OkStatus();
   if (!tls) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--listen=", s.listen,

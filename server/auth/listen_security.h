@@ -17,6 +17,8 @@ struct ListenSecurity {
   std::string tls_client_ca_file;  // --tls-client-ca-file
   std::string auth_token_file;     // --auth-token-file
   bool allow_insecure_remote = false;
+  std::string http_listen;         // --metrics-listen ("" when off)
+  bool dashboard = false;          // --dashboard: study data on the HTTP port
 };
 
 // True for 127.0.0.0/8, ::1 and localhost (and unix: sockets, which are local by nature).
@@ -25,7 +27,9 @@ bool IsLoopbackListen(absl::string_view listen);
 
 // INVALID_ARGUMENT naming the flags when: only one of the certificate and key is given; a client
 // CA is given without a server certificate; or the address is not loopback and TLS or the token
-// file is missing without allow_insecure_remote.
+// file is missing without allow_insecure_remote; or the dashboard (study data, plain HTTP) would be
+// served on a non-loopback http_listen without allow_insecure_remote. /metrics alone may be
+// remote: it holds counts, not study data.
 absl::Status CheckListenSecurity(const ListenSecurity& security);
 
 }  // namespace hyperd::server::auth

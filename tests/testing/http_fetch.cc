@@ -1,4 +1,4 @@
-#include "bench/http_get.h"
+#include "tests/testing/http_fetch.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -9,10 +9,14 @@
 #include <cerrno>
 #include <cstring>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 
-namespace hyperd::bench {
+namespace hyperd::testing {
 namespace {
 
 // Closes the socket on every return path.
@@ -37,7 +41,16 @@ absl::Status Unavailable(absl::string_view what, int port) {
 
 }  // namespace
 
-absl::StatusOr<std::string> HttpGet(int port, absl::string_view path, absl::Duration timeout) {
+std::optional<std::string> HttpReply::Header(absl::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (absl::EqualsIgnoreCase(key, name)) return value;
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<HttpReply> HttpFetch(int port, absl::string_view path,
+                                    const std::vector<std::pair<std::string, std::string>>& headers,
+                                    absl::Duration timeout) {
   Socket socket(::socket(AF_INET, SOCK_STREAM, 0));
   if (socket.fd() < 0) return Unavailable("socket", port);
   const timeval tv = absl::ToTimeval(timeout);
@@ -52,7 +65,9 @@ absl::StatusOr<std::string> HttpGet(int port, absl::string_view path, absl::Dura
     return Unavailable("connect", port);
   }
   // HTTP/1.0: the server closes the connection after the body and sends no chunked encoding.
-  const std::string request = absl::StrCat("GET ", path, " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+  std::string request = absl::StrCat("GET ", path, " HTTP/1.0\r\nHost: 127.0.0.1\r\n");
+  for (const auto& [name, value] : headers) absl::StrAppend(&request, name, ": ", value, "\r\n");
+  request += "\r\n";
   for (size_t sent = 0; sent < request.size();) {
     const ssize_t n = send(socket.fd(), request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
     if (n <= 0) return Unavailable("send", port);
@@ -67,12 +82,32 @@ absl::StatusOr<std::string> HttpGet(int port, absl::string_view path, absl::Dura
     reply.append(buffer, static_cast<size_t>(n));
   }
   const size_t body = reply.find("\r\n\r\n");
-  if (!absl::StartsWith(reply, "HTTP/1.") || reply.size() < 12 || reply.compare(9, 3, "200") != 0 ||
-      body == std::string::npos) {
-    return absl::InternalError(absl::StrCat("GET 127.0.0.1:", port, path, ": not a 200 reply: \"",
+  HttpReply parsed;
+  if (!absl::StartsWith(reply, "HTTP/1.") || reply.size() < 12 || body == std::string::npos ||
+      !absl::SimpleAtoi(reply.substr(9, 3), &parsed.status)) {
+    return absl::InternalError(absl::StrCat("GET 127.0.0.1:", port, path, ": not an HTTP reply: \"",
                                             reply.substr(0, reply.find('\r')), "\""));
   }
-  return reply.substr(body + 4);
+  std::vector<absl::string_view> lines =
+      absl::StrSplit(absl::string_view(reply).substr(0, body), "\r\n");
+  for (size_t i = 1; i < lines.size(); ++i) {
+    const size_t colon = lines[i].find(':');
+    if (colon == absl::string_view::npos) continue;
+    parsed.headers.emplace_back(std::string(lines[i].substr(0, colon)),
+                                std::string(absl::StripAsciiWhitespace(lines[i].substr(colon + 1))));
+  }
+  parsed.body = reply.substr(body + 4);
+  return parsed;
 }
 
-}  // namespace hyperd::bench
+absl::StatusOr<std::string> HttpGet(int port, absl::string_view path, absl::Duration timeout) {
+  absl::StatusOr<HttpReply> reply = HttpFetch(port, path, {}, timeout);
+  if (!reply.ok()) return reply.status();
+  if (reply->status != 200) {
+    return absl::InternalError(
+        absl::StrCat("GET 127.0.0.1:", port, path, ": not a 200 reply: ", reply->status));
+  }
+  return std::move(reply->body);
+}
+
+}  // namespace hyperd::testing

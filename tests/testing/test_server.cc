@@ -34,7 +34,7 @@ void TestServer::Start() {
   server::ServerOptions options;
   options.listen = "127.0.0.1:0";
   options.data_dir = data_dir_;
-  options.metrics_listen = "";
+  options.metrics_listen = options_.http_port ? "127.0.0.1:0" : "";
   options.durability = storage::Durability::kNormal;
   options.reaper_interval = absl::Hours(1);  // tests reap explicitly
   options.shutdown_grace = absl::Seconds(1);

@@ -19,6 +19,8 @@ struct TestServerOptions {
   // ServerOptions::auth_token_file: with it, calls need "authorization: Bearer <token>" (the
   // stub() sends none; see tests/integration/auth_test.cc for adding it per call).
   std::string auth_token_file;
+  // Serve the HTTP port (metrics and dashboard) on a free loopback port: server().metrics_port().
+  bool http_port = false;
 };
 
 class TestServer {

@@ -205,6 +205,27 @@ TEST(ListenSecurity, RemoteListenNeedsTlsAndTokensUnlessForced) {
   EXPECT_TRUE(CheckListenSecurity(local).ok());
 }
 
+TEST(ListenSecurity, TheDashboardStaysOnLoopbackUnlessForced) {
+  ListenSecurity s;
+  s.listen = "127.0.0.1:50051";
+  s.http_listen = "0.0.0.0:9464";
+  EXPECT_TRUE(CheckListenSecurity(s).ok()) << "metrics alone hold no study data";
+  s.dashboard = true;
+  absl::Status remote = CheckListenSecurity(s);
+  EXPECT_EQ(remote.code(), absl::StatusCode::kInvalidArgument);
+  for (const char* flag : {"--metrics-listen=0.0.0.0:9464", "--dashboard=false",
+                           "--allow-insecure-remote"}) {
+    EXPECT_NE(remote.message().find(flag), std::string::npos) << remote;
+  }
+  s.allow_insecure_remote = true;
+  EXPECT_TRUE(CheckListenSecurity(s).ok());
+  ListenSecurity local;
+  local.listen = "127.0.0.1:0";
+  local.http_listen = "127.0.0.1:0";
+  local.dashboard = true;
+  EXPECT_TRUE(CheckListenSecurity(local).ok());
+}
+
 TEST(ListenSecurity, CertificateAndKeyGoTogetherAndClientCaNeedsThem) {
   ListenSecurity s;
   s.listen = "127.0.0.1:0";
