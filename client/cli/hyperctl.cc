@@ -11,6 +11,7 @@
 #include "absl/time/time.h"
 #include "client/cli/args.h"
 #include "client/cli/command.h"
+#include "client/cli/dashboard_url.h"
 #include "client/cli/render.h"
 #include "client/cpp/channel_security.h"
 #include "client/cpp/hyperd_client.h"
@@ -50,6 +51,17 @@ absl::Status ServerInfo(CommandContext& ctx) {
   return absl::OkStatus();
 }
 
+absl::Status Dashboard(CommandContext& ctx) {
+  ASSIGN_OR_RETURN(v1::ServerInfo info, ctx.client.GetServerInfo());
+  ASSIGN_OR_RETURN(std::string url, DashboardUrl(ctx.client.options().address, info));
+  if (ctx.format == OutputFormat::kJson) {
+    ctx.out << "{\n  \"url\": \"" << url << "\"\n}\n";
+  } else {
+    ctx.out << url << "\n";
+  }
+  return absl::OkStatus();
+}
+
 std::vector<Command> AllCommands() {
   std::vector<Command> commands = StudyCommands();
   for (Command& command : TrialCommands()) commands.push_back(std::move(command));
@@ -57,6 +69,15 @@ std::vector<Command> AllCommands() {
   for (Command& command : AdminCommands()) commands.push_back(std::move(command));
   commands.push_back(
       {{{"info"}, "", "", "Show the server's version and settings", "", {}, 0, 0}, ServerInfo});
+  commands.push_back({{{"dashboard"},
+                       "",
+                       "",
+                       "Print the URL of the server's study dashboard",
+                       "Open it in a browser. With tokens on, the page asks for a viewer token.",
+                       {},
+                       0,
+                       0},
+                      Dashboard});
   return commands;
 }
 

@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
+#include "client/cli/dashboard_url.h"
 #include "client/cli/format.h"
 #include "client/cli/table.h"
 
@@ -442,7 +443,11 @@ std::string RenderServerInfo(const std::string& address, const v1::ServerInfo& i
       {{"server", address},
        {"version", OrDash(info.version())},
        {"durability", OrDash(info.durability())},
-       {"started", OrDash(FormatTimestamp(info.start_time(), Precision::kDisplay))}});
+       {"started", OrDash(FormatTimestamp(info.start_time(), Precision::kDisplay))},
+       {"metrics", info.http_address().empty()
+                       ? "-"
+                       : absl::StrCat("http://", info.http_address(), "/metrics")},
+       {"dashboard", DashboardUrl(address, info).value_or("-")}});
 }
 
 }  // namespace hyperd::cli

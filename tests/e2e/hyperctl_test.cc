@@ -392,5 +392,34 @@ TEST_F(HyperctlTest, BadInvocationsExitTwoAndServerInfoWorks) {
   EXPECT_THAT(Ok({"arms", "--help"}), HasSubstr("--sort"));
 }
 
+TEST_F(HyperctlTest, DashboardSaysWhenTheServerServesNone) {
+  // The fixture's hyperd runs without an HTTP port (ServerProcess's default --metrics-listen=).
+  const CommandResult result = Hyperctl({"dashboard"});
+  EXPECT_EQ(result.exit_code, 1) << result;
+  EXPECT_THAT(result.err, StartsWith("hyperctl: FAILED_PRECONDITION: "));
+  EXPECT_THAT(result.err, HasSubstr("--metrics-listen"));
+}
+
+TEST(HyperctlDashboard, PrintsTheUrlOfTheServersDashboard) {
+  char pattern[] = "/tmp/hyperctl_dashboard_XXXXXX";
+  ASSERT_NE(mkdtemp(pattern), nullptr);
+  testing::ServerProcessOptions options;
+  options.binary = HYPERD_BINARY;
+  options.data_dir = std::string(pattern) + "/data";
+  options.extra_args = {"--durability=normal", "--metrics-listen=127.0.0.1:0"};
+  testing::ServerProcess server(options);
+  ASSERT_TRUE(server.Start().ok());
+  const std::string url = absl::StrCat("http://127.0.0.1:", server.metrics_port(), "/dashboard/");
+  const testing::CommandResult printed =
+      testing::RunProgram(HYPERCTL_BINARY, {"dashboard", "--server=" + server.address()}, pattern);
+  EXPECT_EQ(printed.exit_code, 0) << printed;
+  EXPECT_EQ(printed.out, url + "\n");
+  const testing::CommandResult info =
+      testing::RunProgram(HYPERCTL_BINARY, {"info", "--server=" + server.address()}, pattern);
+  EXPECT_THAT(info.out, HasSubstr(url));
+  EXPECT_TRUE(server.Terminate().ok());
+  std::filesystem::remove_all(pattern);
+}
+
 }  // namespace
 }  // namespace hyperd
