@@ -127,7 +127,7 @@ absl::StatusOr<std::unique_ptr<HyperdServer>> HyperdServer::Start(const ServerOp
     }
     ASSIGN_OR_RETURN(parts->http,
                      http::HttpServer::Start("--metrics-listen", options.metrics_listen,
-                                             /*threads=*/4,
+                                             /*threads=*/8,
                                              [site = std::move(site)](const http::HttpRequest& r) {
                                                return http::ServeHttp(site, r);
                                              }));

@@ -39,4 +39,9 @@ std::vector<size_t> DownsampleCurve(const std::vector<int64_t>& steps,
   return kept;
 }
 
+size_t CurvePointsPerTrial(size_t curves) {
+  if (curves == 0) return kMaxCurvePoints;
+  return std::clamp(kMaxStudyCurvePoints / curves, kMinCurvePoints, kMaxCurvePoints);
+}
+
 }  // namespace hyperd::server::dashboard

@@ -11,6 +11,14 @@
 namespace hyperd::server::dashboard {
 
 inline constexpr size_t kMaxCurvePoints = 200;
+// All curves of a study document together: beyond it, curves are thinned further, down to
+// kMinCurvePoints each (first, last and rung points still kept).
+inline constexpr size_t kMaxStudyCurvePoints = 50'000;
+inline constexpr size_t kMinCurvePoints = 10;
+
+// The per-curve limit for a document with `curves` curves: kMaxCurvePoints while the study's
+// budget allows, then kMaxStudyCurvePoints / curves, never below kMinCurvePoints.
+size_t CurvePointsPerTrial(size_t curves);
 
 // Indices into `steps` (increasing) of the points to keep, in increasing order. `rung_steps`
 // must be sorted. If the first, last and rung points alone exceed max_points (more than

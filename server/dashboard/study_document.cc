@@ -353,6 +353,10 @@ class StudyDocumentWriter {
   void WriteCurves() {
     int64_t max_step = 0;
     bool downsampled = false;
+    // Many curves share one points budget, so a 10,000-trial study stays a few MB.
+    size_t curves = 0;
+    for (const auto& curve : snapshot_.curves) curves += curve->steps.empty() ? 0 : 1;
+    const size_t per_curve = CurvePointsPerTrial(curves);
     json_.Key("curves");
     json_.BeginObject();
     json_.Key("trials");
@@ -363,7 +367,7 @@ class StudyDocumentWriter {
       const std::vector<double>& values = snapshot_.curves[t]->values;
       if (steps.empty()) continue;
       max_step = std::max(max_step, steps.back());
-      const std::vector<size_t> kept = DownsampleCurve(steps, rung_steps_);
+      const std::vector<size_t> kept = DownsampleCurve(steps, rung_steps_, per_curve);
       downsampled = downsampled || kept.size() < steps.size();
       json_.BeginObject();
       json_.Key("number");

@@ -50,7 +50,9 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const std::string&
   const std::string thread_count = std::to_string(threads);
   const char* options[] = {"listening_ports", listen.c_str(),
                            "num_threads", thread_count.c_str(),
-                           "enable_keep_alive", "yes",
+                           // A kept-alive connection holds one of the few request threads
+                           // while idle; a browser opens six at once, so close after each reply.
+                           "enable_keep_alive", "no",
                            "request_timeout_ms", "30000",
                            nullptr};
   mg_callbacks callbacks{};
@@ -87,7 +89,7 @@ int HttpServer::HandleRequest(mg_connection* connection, void* self) {
     absl::StrAppend(&head, "Content-Type: ", response.content_type,
                     "\r\nContent-Length: ", response.body.size(), "\r\n");
   }
-  head += "X-Content-Type-Options: nosniff\r\n";
+  head += "X-Content-Type-Options: nosniff\r\nConnection: close\r\n";
   for (const auto& [name, value] : response.headers) absl::StrAppend(&head, name, ": ", value, "\r\n");
   head += "\r\n";
   mg_write(connection, head.data(), head.size());

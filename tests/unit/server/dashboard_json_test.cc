@@ -87,6 +87,14 @@ TEST(DownsampleCurve, DropsRungPointsBeyondTheBudgetButNeverTheEnds) {
   EXPECT_EQ(kept.back(), 99);
 }
 
+TEST(CurvePointsPerTrial, ManyCurvesShareOneBudgetDownToAFloor) {
+  EXPECT_EQ(CurvePointsPerTrial(0), kMaxCurvePoints);
+  EXPECT_EQ(CurvePointsPerTrial(10), kMaxCurvePoints);
+  EXPECT_EQ(CurvePointsPerTrial(kMaxStudyCurvePoints / kMaxCurvePoints), kMaxCurvePoints);
+  EXPECT_EQ(CurvePointsPerTrial(1'000), kMaxStudyCurvePoints / 1'000);
+  EXPECT_EQ(CurvePointsPerTrial(10'000), kMinCurvePoints);
+}
+
 TEST(SampleSchedule, EvaluatesEveryStepOfShortSchedulesAndSpacesLongOnes) {
   hyperd::v1::Schedule schedule;
   schedule.set_family(hyperd::v1::Schedule::LINEAR);
