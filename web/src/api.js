@@ -25,7 +25,11 @@ export async function getDocument(path, etag) {
     if (etag) headers['If-None-Match'] = etag;
     let response;
     try {
-      response = await fetch(url, {headers, cache: 'no-store'});
+      const early = etag ? null : window.takeEarlyFetch(path);
+      response = early !== null ? await early.catch(() => null) : null;
+      if (response === null || response.status !== 200) {
+        response = await fetch(url, {headers, cache: 'no-store'});
+      }
     } catch (error) {
       throw new ApiError(0, 'UNAVAILABLE', `cannot reach hyperd at ${url.host}: ${error.message}`);
     }

@@ -24,16 +24,12 @@ let visit = 0;       // increments per navigation; stale loads compare and give 
 let poller = null;
 let shown = null;    // {route, result, state, visitId} last drawn, for redraws after a resize
 
+// The route parser lives in early_fetch.js (a classic script that starts the first request).
+const kPages = {studies: studiesPage, study: studyPage, trial: trialPage};
 function parseRoute(hash) {
-  const parts = hash.replace(/^#\/?/, '').split('/').filter((p) => p !== '').map(decodeURIComponent);
-  if (parts.length === 2 && parts[0] === 'studies') {
-    return {loadPage: studyPage, studyId: parts[1], path: `studies/${encodeURIComponent(parts[1])}`};
-  }
-  if (parts.length === 4 && parts[0] === 'studies' && parts[2] === 'trials' && /^\d+$/.test(parts[3])) {
-    return {loadPage: trialPage, studyId: parts[1], trialNumber: Number(parts[3]),
-      path: `studies/${encodeURIComponent(parts[1])}/trials/${parts[3]}`};
-  }
-  return {loadPage: studiesPage, path: 'studies'};
+  const route = window.hyperdRoute(hash);
+  route.loadPage = kPages[route.kind];
+  return route;
 }
 
 function setCrumbs(route) {
