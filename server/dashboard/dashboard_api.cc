@@ -203,9 +203,11 @@ HttpResponse DashboardApi::Study(const HttpRequest& request, const std::string& 
                              : snapshot.status());
   }
   return DocumentResponse(request, snapshot->revision, [&] {
-    const std::shared_ptr<const StudyImportance> importance =
-        importance_cache_.Get(study_id, snapshot->study, snapshot->trials);
-    return StudyDocument(*snapshot, *importance);
+    return *document_cache_.Get(study_id, snapshot->revision, [&] {
+      const std::shared_ptr<const StudyImportance> importance =
+          importance_cache_.Get(study_id, snapshot->study, snapshot->trials);
+      return StudyDocument(*snapshot, *importance);
+    });
   });
 }
 

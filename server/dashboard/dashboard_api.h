@@ -29,6 +29,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "server/auth/authorizer.h"
+#include "server/dashboard/document_cache.h"
 #include "server/dashboard/study_importance.h"
 #include "server/dashboard/study_snapshot.h"
 #include "server/http/http_message.h"
@@ -68,6 +69,7 @@ class DashboardApi {
   // Mutable: caches, not observable state.
   mutable StudyReader reader_;
   mutable ImportanceCache importance_cache_;
+  mutable DocumentCache document_cache_;
 };
 
 // The HTTP status of an error code (see the file comment).
