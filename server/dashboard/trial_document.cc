@@ -85,6 +85,29 @@ void WriteHistory(const hyperd::v1::Study& study, const Trial& trial, JsonWriter
   json.EndArray();
 }
 
+// {"step", "elapsed_seconds", "metrics": {name: value}} (metrics sorted by name).
+void WriteMeasurement(const Measurement& m, JsonWriter& json) {
+  json.BeginObject();
+  json.Key("step");
+  json.Int(m.step());
+  json.Key("elapsed_seconds");
+  if (m.has_elapsed()) {
+    json.Number(absl::ToDoubleSeconds(FromProtoDuration(m.elapsed())));
+  } else {
+    json.Null();
+  }
+  json.Key("metrics");
+  json.BeginObject();
+  std::vector<std::pair<std::string, double>> metrics(m.metrics().begin(), m.metrics().end());
+  std::sort(metrics.begin(), metrics.end());
+  for (const auto& [name, value] : metrics) {
+    json.Key(name);
+    json.Number(value);
+  }
+  json.EndObject();
+  json.EndObject();
+}
+
 }  // namespace
 
 std::string TrialDocument(const hyperd::v1::Study& study, const Trial& trial,
@@ -154,29 +177,15 @@ std::string TrialDocument(const hyperd::v1::Study& study, const Trial& trial,
   json.EndObject();
   json.Key("measurements");
   json.BeginArray();
-  std::vector<std::pair<std::string, double>> metrics;
-  for (const Measurement& m : trial.measurements()) {
-    json.BeginObject();
-    json.Key("step");
-    json.Int(m.step());
-    json.Key("elapsed_seconds");
-    if (m.has_elapsed()) {
-      json.Number(absl::ToDoubleSeconds(FromProtoDuration(m.elapsed())));
-    } else {
-      json.Null();
-    }
-    json.Key("metrics");
-    json.BeginObject();
-    metrics.assign(m.metrics().begin(), m.metrics().end());
-    std::sort(metrics.begin(), metrics.end());
-    for (const auto& [name, value] : metrics) {
-      json.Key(name);
-      json.Number(value);
-    }
-    json.EndObject();
-    json.EndObject();
-  }
+  for (const Measurement& m : trial.measurements()) WriteMeasurement(m, json);
   json.EndArray();
+  // What CompleteTrial was given (the objective value comes from it); null when none.
+  json.Key("final_measurement");
+  if (trial.has_final_measurement()) {
+    WriteMeasurement(trial.final_measurement(), json);
+  } else {
+    json.Null();
+  }
   json.Key("bandit");
   if (trial.has_bandit()) {
     json.BeginObject();

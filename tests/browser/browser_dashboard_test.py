@@ -243,6 +243,15 @@ class DashboardBrowserTest(unittest.TestCase):
         self.assertEqual(self.pages.chart_count("arms", "arms"), len(arms))
         self.assert_no_uncaught_errors()
 
+    def test_bandit_trial_page_shows_its_final_measurement(self):
+        # Bandit trials report nothing and complete with the reward: the table's one row is the
+        # final measurement. (A trial completed without a value has its last report as final
+        # measurement, which the table does not repeat: see the stopped trial's test.)
+        self.pages.open_trial(BANDIT_STUDY, 0)
+        self.assertEqual(self.pages.row_count("table#trial-measurements tbody tr"), 1)
+        self.assertEqual(self.pages.row_count("table#trial-measurements tbody tr.final"), 1)
+        self.assert_no_uncaught_errors()
+
     def test_stopped_trial_page_lists_every_report_and_its_history(self):
         number = min(self.ledger.told_to_stop - self.ledger.failed)
         trial = self.asha.get_trial(number)

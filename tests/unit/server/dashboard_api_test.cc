@@ -528,6 +528,7 @@ TEST_F(DashboardApiTest, TrialDocumentHasMeasurementsLeaseAndHistory) {
   EXPECT_EQ(Field(measurements[1], "step").number_value(), 2);
   EXPECT_EQ(Field(measurements[1], "elapsed_seconds").number_value(), 2);
   EXPECT_EQ(Field(Field(measurements[1], "metrics"), "loss").number_value(), 0.5);
+  EXPECT_TRUE(Field(open, "final_measurement").has_null_value());
 
   Complete(trials[0], 0.125);
   const Value done = GetJson("/api/dashboard/studies/sh/trials/0");
@@ -535,6 +536,10 @@ TEST_F(DashboardApiTest, TrialDocumentHasMeasurementsLeaseAndHistory) {
   EXPECT_EQ(Field(done, "objective_value").number_value(), 0.125);
   EXPECT_TRUE(Field(done, "lease_expire_time").has_null_value());
   EXPECT_FALSE(Field(done, "end_time").string_value().empty());
+  const Value& final_measurement = Field(done, "final_measurement");
+  EXPECT_EQ(Field(final_measurement, "step").number_value(), 100);
+  EXPECT_EQ(Field(Field(final_measurement, "metrics"), "loss").number_value(), 0.125);
+  EXPECT_EQ(Field(done, "measurements").list_value().values().size(), 5);
   std::vector<std::string> events, details;
   for (const Value& event : Field(done, "history").list_value().values()) {
     events.push_back(Field(event, "event").string_value());

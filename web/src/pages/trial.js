@@ -1,7 +1,7 @@
 // The trial page (#/studies/<id>/trials/<n>): summary (state, value, reason, client, times,
 // lease), parameters, the learning curve and measurements, bandit pull, schedule and history.
-// Test hooks: table#trial-params tbody tr, table#trial-measurements tbody tr, ul#trial-history li,
-// and the curve's data-chart="trial-curve".
+// Test hooks: table#trial-params tbody tr, table#trial-measurements tbody tr (the final
+// measurement's: tr.final), ul#trial-history li, and the curve's data-chart="trial-curve".
 import {facts, h, section} from '../dom.js';
 import {duration, num, paramValue, relative, time} from '../format.js';
 import {drawSchedules} from '../charts/schedules.js';
@@ -23,7 +23,7 @@ export function render(root, trial) {
   const curveCard = add('Learning curve', trial.stopped_at_step !== null && trial.stopped_at_step !== undefined
       ? `The scheduler stopped this trial at step ${trial.stopped_at_step} (dashed line).` : '');
   drawTrialCurve(curveCard, trial);
-  add('Measurements').append(measurementsTable(trial.measurements || []));
+  add('Measurements').append(measurementsTable(trial.measurements || [], trial.final_measurement));
   if (trial.bandit) add('Bandit pull').append(bandit(trial.bandit));
   if (trial.schedule) {
     const given = trial.schedule.given;
@@ -65,22 +65,34 @@ function paramsTable(parameters) {
           h('td', null, paramValue(p.value))))));
 }
 
-function measurementsTable(measurements) {
+// The reports (the last kMaxMeasurementRows), then the final measurement as a row of its own
+// (tr.final) unless it is the last report again (CompleteTrial without a measurement).
+function measurementsTable(measurements, finalMeasurement) {
+  if (finalMeasurement && measurements.length > 0 && sameMeasurement(finalMeasurement, measurements[measurements.length - 1])) {
+    finalMeasurement = null;
+  }
+  const rows = finalMeasurement ? [...measurements, finalMeasurement] : measurements;
+  if (rows.length === 0) return h('p', {class: 'empty'}, 'No measurement reported.');
   const names = [];
-  for (const m of measurements) for (const name of Object.keys(m.metrics || {})) if (!names.includes(name)) names.push(name);
+  for (const m of rows) for (const name of Object.keys(m.metrics || {})) if (!names.includes(name)) names.push(name);
   const shown = measurements.length > kMaxMeasurementRows ? measurements.slice(-kMaxMeasurementRows) : measurements;
+  const row = (m, isFinal) => h('tr', {class: isFinal ? 'final' : null, dataset: {step: m.step}},
+      h('td', {class: 'num'}, isFinal ? `${m.step} (final)` : m.step),
+      h('td', {class: 'num'}, num(m.elapsed_seconds)),
+      names.map((name) => h('td', {class: 'num'}, num(m.metrics ? m.metrics[name] ?? null : null))));
   const table = h('table', {id: 'trial-measurements', class: 'data compact'},
       h('thead', null, h('tr', null, h('th', {class: 'num'}, 'Step'), h('th', {class: 'num'}, 'Elapsed (s)'),
           names.map((name) => h('th', {class: 'num'}, name)))),
-      h('tbody', null, shown.map((m) => h('tr', {dataset: {step: m.step}}, h('td', {class: 'num'}, m.step),
-          h('td', {class: 'num'}, num(m.elapsed_seconds)),
-          names.map((name) => h('td', {class: 'num'}, num(m.metrics ? m.metrics[name] ?? null : null)))))));
+      h('tbody', null, shown.map((m) => row(m, false)), finalMeasurement ? row(finalMeasurement, true) : null));
   const wrap = h('div', {class: 'table-wrap scroll'}, table);
   if (shown.length < measurements.length) {
-    return h('div', null, h('p', {class: 'note'}, `The last ${shown.length} of ${measurements.length} measurements.`), wrap);
+    return h('div', null, h('p', {class: 'note'}, `The last ${shown.length} of ${measurements.length} reports, then the final measurement.`), wrap);
   }
-  if (measurements.length === 0) return h('p', {class: 'empty'}, 'No measurement reported.');
   return wrap;
+}
+
+function sameMeasurement(a, b) {
+  return a.step === b.step && JSON.stringify(a.metrics) === JSON.stringify(b.metrics);
 }
 
 function bandit(pull) {
