@@ -63,14 +63,15 @@ export function drawCurves(parent, curves, study) {
   const stoppedMarkers = drawStopMarkers(ctx, groups.stopped, x, y);
 
   attachHover(el, ctx.canvas, trials, x, y, box, study);
+  // The legend names only what the chart shows.
   el.append(legend([
-    {label: 'completed', color: kCompletedCurveColor},
-    {label: 'stopped by the scheduler', color: kStoppedColor},
-    {label: 'stop step', color: kStoppedColor, marker: '×'},
-    {label: 'running', color: kRunningCurveColor},
-    {label: `best trial${best ? ` #${best.number}` : ''}`, color: kBestColor},
-    {label: 'rung step', color: kRungColor, dash: true},
-  ]));
+    groups.completed.length > 0 ? {label: 'completed', color: kCompletedCurveColor} : null,
+    groups.stopped.length > 0 ? {label: 'stopped by the scheduler', color: kStoppedColor} : null,
+    stoppedMarkers > 0 ? {label: 'stop step', color: kStoppedColor, marker: '×'} : null,
+    groups.running.length > 0 ? {label: 'running', color: kRunningCurveColor} : null,
+    best ? {label: `best trial #${best.number}`, color: kBestColor} : null,
+    rungSteps.length > 0 ? {label: 'rung step', color: kRungColor, dash: true} : null,
+  ].filter((item) => item !== null)));
   if (curves.downsampled) {
     const note = document.createElement('p');
     note.className = 'note';
