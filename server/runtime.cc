@@ -254,6 +254,7 @@ void Runtime::RestoreSamplerStatus(StudyState& study) {
   input.count = 0;
   absl::StatusOr<algorithms::SamplerOutput> output = study.sampler().Suggest(input);
   if (output.ok()) study.sampler_status = output->status;
+  study.MarkChanged();
 }
 
 absl::Status Runtime::CheckWritable() const {
@@ -381,6 +382,12 @@ absl::StatusOr<Study> Runtime::GetStudy(const hyperd::v1::GetStudyRequest& reque
   ASSIGN_OR_RETURN(std::shared_ptr<StudyState> study, FindStudyByName("name", request.name()));
   absl::MutexLock lock(&study->mu);
   return study->ToProto();
+}
+
+absl::StatusOr<uint64_t> Runtime::StudyGeneration(absl::string_view study_id) {
+  ASSIGN_OR_RETURN(std::shared_ptr<StudyState> study, FindStudy(std::string(study_id)));
+  absl::MutexLock lock(&study->mu);
+  return study->generation();
 }
 
 absl::StatusOr<hyperd::v1::ListStudiesResponse> Runtime::ListStudies(
@@ -836,7 +843,7 @@ void Runtime::Suggest(const std::shared_ptr<StudyState>& study_ptr,
     for (size_t i = 0; i < usable; ++i) create(output->suggestions[i], nullptr);
     study.record.sampler_state = output->state;
     study.sampler_status = output->status;
-    batch.push_back(storage::PutSamplerState{study.id(), output->state});
+    batch.push_back(study.PutSamplerStateMutation());
     if (output->exhausted && static_cast<int>(picked.size()) < count) {
       response.set_reason(Response::SPACE_EXHAUSTED);
     }
@@ -1076,8 +1083,7 @@ void Runtime::ReportMeasurement(const hyperd::v1::ReportMeasurementRequest& requ
   } else {
     hyperd::v1::Measurement m = request.measurement();
     *m.mutable_report_time() = ToProtoTime(clock_->Now());
-    batch.push_back(
-        storage::PutMeasurement{storage::MeasurementRecord{study.id(), entry.header.number(), m}});
+    batch.push_back(study.PutMeasurementMutation(entry, m));
     measurements.push_back(std::move(m));
     counters_.measurements_stored.fetch_add(1, std::memory_order_relaxed);
     if (entry.header.state() == Trial::ACTIVE) {
@@ -1135,7 +1141,7 @@ void Runtime::ReportSteps(const hyperd::v1::ReportStepsRequest& request,
                      ": report every k-th step (refinement resamples the norms anyway)")));
   }
   hyperd::v1::ReportStepsResponse response;
-  storage::PutSteps put{study.id(), entry.header.number(), {}};
+  std::vector<hyperd::v1::StepReport> new_steps;
   const size_t first_new = entry.steps.size();
   for (const hyperd::v1::StepReport& step : request.steps()) {
     // A retried batch: steps already stored are acknowledged, the first values kept.
@@ -1144,11 +1150,11 @@ void Runtime::ReportSteps(const hyperd::v1::ReportStepsRequest& request,
       continue;
     }
     entry.steps.push_back(ToStepSample(step));
-    put.steps.push_back(step);
+    new_steps.push_back(step);
   }
-  response.set_accepted(static_cast<int32_t>(put.steps.size()));
+  response.set_accepted(static_cast<int32_t>(new_steps.size()));
   storage::WriteBatch batch;
-  if (!put.steps.empty()) batch.push_back(std::move(put));
+  if (!new_steps.empty()) batch.push_back(study.PutStepsMutation(entry, std::move(new_steps)));
   const StudySchedules::OnlineUpdate update = study.schedules->OnSteps(
       entry.header.number(), entry.steps, first_new, *entry.header.mutable_schedule());
   if (update.schedule_changed) batch.push_back(study.PutTrialMutation(entry));

@@ -89,6 +89,11 @@ class Runtime {
 
   void CreateStudy(const hyperd::v1::CreateStudyRequest& request, Reply<hyperd::v1::Study> reply);
   absl::StatusOr<hyperd::v1::Study> GetStudy(const hyperd::v1::GetStudyRequest& request);
+  // A number that changes whenever the study or one of its trials changes in a way the reads
+  // show (trial lease renewals aside), and never repeats in this process, not even for a study
+  // deleted and created again: a polling reader that saw it before has seen this state.
+  // NOT_FOUND like GetStudy. O(1).
+  absl::StatusOr<uint64_t> StudyGeneration(absl::string_view study_id);
   absl::StatusOr<hyperd::v1::ListStudiesResponse> ListStudies(
       const hyperd::v1::ListStudiesRequest& request);
   void UpdateStudy(const hyperd::v1::UpdateStudyRequest& request, Reply<hyperd::v1::Study> reply);

@@ -1,5 +1,6 @@
 #include "server/study_state.h"
 
+#include <atomic>
 #include <cmath>
 #include <utility>
 
@@ -45,6 +46,7 @@ absl::StatusOr<std::unique_ptr<StudyState>> StudyState::Create(storage::StudyRec
   state->scheduler = std::move(scheduler);
   state->bandit = std::move(bandit);
   state->schedules = std::move(schedules);
+  state->MarkChanged();
   return state;
 }
 
@@ -198,10 +200,38 @@ bool StudyState::IsBetter(double a, double b) const {
   return goal_ == algorithms::Goal::kMinimize ? a < b : a > b;
 }
 
-storage::PutTrial StudyState::PutTrialMutation(const TrialEntry& entry) const {
+void StudyState::MarkChanged() {
+  // Process-wide, so generations never repeat across studies (nor a study deleted and created
+  // again under the same id).
+  static std::atomic<uint64_t> last_generation{0};
+  generation_ = last_generation.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
+storage::PutTrial StudyState::PutTrialMutation(const TrialEntry& entry) {
+  MarkChanged();
   return storage::PutTrial{storage::TrialRecord{id_, entry.header}};
 }
 
-storage::PutStudy StudyState::PutStudyMutation() const { return storage::PutStudy{record}; }
+storage::PutStudy StudyState::PutStudyMutation() {
+  MarkChanged();
+  return storage::PutStudy{record};
+}
+
+storage::PutMeasurement StudyState::PutMeasurementMutation(
+    const TrialEntry& entry, const hyperd::v1::Measurement& measurement) {
+  MarkChanged();
+  return storage::PutMeasurement{storage::MeasurementRecord{id_, entry.header.number(), measurement}};
+}
+
+storage::PutSamplerState StudyState::PutSamplerStateMutation() {
+  MarkChanged();
+  return storage::PutSamplerState{id_, record.sampler_state};
+}
+
+storage::PutSteps StudyState::PutStepsMutation(const TrialEntry& entry,
+                                                std::vector<hyperd::v1::StepReport> steps) {
+  MarkChanged();
+  return storage::PutSteps{id_, entry.header.number(), std::move(steps)};
+}
 
 }  // namespace hyperd::server

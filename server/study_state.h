@@ -4,6 +4,7 @@
 #ifndef HYPERD_SERVER_STUDY_STATE_H_
 #define HYPERD_SERVER_STUDY_STATE_H_
 
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -98,8 +99,25 @@ class StudyState {
     return goal_ == algorithms::Goal::kMaximize ? -value : value;
   }
 
-  storage::PutTrial PutTrialMutation(const TrialEntry& entry) const;
-  storage::PutStudy PutStudyMutation() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  // A number that changes whenever the study or one of its trials changes in a way the API shows.
+  // Every such change is persisted, and the builders of storage mutations below call
+  // MarkChanged; so do in-memory changes that are not stored (the sampler status recomputed at
+  // load). Drawn from a process-wide counter, so a study deleted and created again never repeats
+  // a value. Lets polling readers (the dashboard) skip reading an unchanged study.
+  uint64_t generation() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) { return generation_; }
+  void MarkChanged() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+
+  // Storage mutations for this study's changes (each marks the study changed).
+  storage::PutTrial PutTrialMutation(const TrialEntry& entry) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  storage::PutStudy PutStudyMutation() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  storage::PutMeasurement PutMeasurementMutation(const TrialEntry& entry,
+                                                 const hyperd::v1::Measurement& measurement)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  storage::PutSamplerState PutSamplerStateMutation() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  // `steps` of `entry` (ReportSteps).
+  storage::PutSteps PutStepsMutation(const TrialEntry& entry,
+                                     std::vector<hyperd::v1::StepReport> steps)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
 
  private:
   StudyState() = default;
@@ -110,6 +128,7 @@ class StudyState {
   std::string sampler_name_;
   std::string objective_metric_;
   algorithms::Goal goal_ = algorithms::Goal::kMinimize;
+  uint64_t generation_ ABSL_GUARDED_BY(mu) = 0;
 };
 
 bool IsOpen(hyperd::v1::Trial::State state);

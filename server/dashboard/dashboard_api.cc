@@ -79,6 +79,11 @@ absl::Status StudyNotFound(absl::string_view study_id, const absl::Status& statu
                                           "); GET /api/dashboard/studies lists the studies"));
 }
 
+// A failed read of the study: NOT_FOUND names the study and where the list is; others pass.
+absl::Status StudyReadError(absl::string_view study_id, const absl::Status& status) {
+  return status.code() == absl::StatusCode::kNotFound ? StudyNotFound(study_id, status) : status;
+}
+
 }  // namespace
 
 int HttpStatusOf(absl::StatusCode code) {
@@ -196,19 +201,30 @@ HttpResponse DashboardApi::Study(const HttpRequest& request, const std::string& 
   if (absl::Status valid = ValidateStudyId("study id", study_id); !valid.ok()) {
     return ErrorResponse(StudyNotFound(study_id, valid));
   }
+  // The generation is read before the snapshot, so a document is never kept under a generation
+  // newer than the state it shows (a change in between only costs a rebuild next time).
+  absl::StatusOr<uint64_t> generation = runtime_->StudyGeneration(study_id);
+  if (!generation.ok()) {
+    return ErrorResponse(StudyReadError(study_id, generation.status()));
+  }
+  const std::optional<CachedDocument> cached = document_cache_.Find(study_id);
+  if (cached.has_value() && cached->generation == *generation) {
+    return DocumentResponse(request, cached->revision, [&] { return *cached->document; });
+  }
   absl::StatusOr<StudySnapshot> snapshot = reader_.Read(*runtime_, study_id);
   if (!snapshot.ok()) {
-    return ErrorResponse(snapshot.status().code() == absl::StatusCode::kNotFound
-                             ? StudyNotFound(study_id, snapshot.status())
-                             : snapshot.status());
+    return ErrorResponse(StudyReadError(study_id, snapshot.status()));
   }
-  return DocumentResponse(request, snapshot->revision, [&] {
-    return *document_cache_.Get(study_id, snapshot->revision, [&] {
-      const std::shared_ptr<const StudyImportance> importance =
-          importance_cache_.Get(study_id, snapshot->study, snapshot->trials);
-      return StudyDocument(*snapshot, *importance);
-    });
-  });
+  std::shared_ptr<const std::string> document;
+  if (cached.has_value() && cached->revision == snapshot->revision) {
+    document = cached->document;
+  } else {
+    const std::shared_ptr<const StudyImportance> importance =
+        importance_cache_.Get(study_id, snapshot->study, snapshot->trials);
+    document = std::make_shared<const std::string>(StudyDocument(*snapshot, *importance));
+  }
+  document_cache_.Put(study_id, CachedDocument{*generation, snapshot->revision, document});
+  return DocumentResponse(request, snapshot->revision, [&] { return *document; });
 }
 
 HttpResponse DashboardApi::Trial(const HttpRequest& request, const std::string& study_id,
@@ -229,9 +245,7 @@ HttpResponse DashboardApi::Trial(const HttpRequest& request, const std::string& 
   get_study.set_name(StudyName(study_id));
   absl::StatusOr<hyperd::v1::Study> study = runtime_->GetStudy(get_study);
   if (!study.ok()) {
-    return ErrorResponse(study.status().code() == absl::StatusCode::kNotFound
-                             ? StudyNotFound(study_id, study.status())
-                             : study.status());
+    return ErrorResponse(StudyReadError(study_id, study.status()));
   }
   hyperd::v1::GetTrialRequest get_trial;
   get_trial.set_name(TrialName(study_id, trial_number));

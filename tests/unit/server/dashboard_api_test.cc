@@ -662,6 +662,52 @@ TEST_F(DashboardApiTest, RevisionChangesWithEveryKindOfStudyChange) {
   EXPECT_EQ(std::unique(seen.begin(), seen.end()), seen.end()) << "a revision repeated";
 }
 
+// The document cache trusts Runtime::StudyGeneration: it must move with every change the study
+// document shows, stay put otherwise, and never repeat (not even across deletion).
+TEST_F(DashboardApiTest, StudyGenerationMovesWithEveryShownChangeAndNeverRepeats) {
+  Create("s", TwoParameterStudy("MINIMIZE"));
+  auto generation = [&] {
+    absl::StatusOr<uint64_t> g = runtime_->StudyGeneration("s");
+    EXPECT_TRUE(g.ok()) << g.status();
+    return g.value_or(0);
+  };
+  std::vector<uint64_t> seen = {generation()};
+  const std::vector<v1::Trial> trials = Suggest("s", 2);
+  seen.push_back(generation());
+  Report(trials[0], 1, 0.5);
+  seen.push_back(generation());
+  Complete(trials[0], 0.4);
+  seen.push_back(generation());
+  v1::FailTrialRequest fail;
+  fail.set_name(trials[1].name());
+  fail.set_reason("out of memory");
+  ASSERT_TRUE(Await(*runtime_, &Runtime::FailTrial, fail).ok());
+  seen.push_back(generation());
+
+  // Reads and a heartbeat change nothing the study document shows.
+  const std::vector<v1::Trial> open = Suggest("s", 1);
+  seen.push_back(generation());
+  v1::HeartbeatRequest heartbeat;
+  heartbeat.set_name(open[0].name());
+  heartbeat.set_client_id("worker-1");
+  ASSERT_TRUE(Await(*runtime_, &Runtime::Heartbeat, heartbeat).ok());
+  GetJson("/api/dashboard/studies/s");
+  EXPECT_EQ(generation(), seen.back());
+
+  v1::DeleteStudyRequest remove;
+  remove.set_name("studies/s");
+  ASSERT_TRUE(Await(*runtime_, &Runtime::DeleteStudy, remove).ok());
+  EXPECT_EQ(runtime_->StudyGeneration("s").status().code(), absl::StatusCode::kNotFound);
+  Create("s", TwoParameterStudy("MINIMIZE"));
+  seen.push_back(generation());
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(std::unique(seen.begin(), seen.end()), seen.end()) << "a generation repeated";
+
+  // The recreated study's document shows the new study, not the cached one of the old.
+  const Value doc = GetJson("/api/dashboard/studies/s");
+  EXPECT_EQ(Field(Field(doc, "study"), "trial_count").number_value(), 0);
+}
+
 // The reader keeps finished trials' curves between polls (study_snapshot.h): a first read of many
 // trials goes through ListTrials pages, later ones fetch only open trials; a study deleted and
 // created again under the same id shows its new trials.

@@ -1,5 +1,6 @@
 #include "server/dashboard/document_cache.h"
 
+#include <memory>
 #include <string>
 
 #include "gtest/gtest.h"
@@ -7,53 +8,40 @@
 namespace hyperd::server::dashboard {
 namespace {
 
-TEST(DocumentCacheTest, BuildsOncePerStudyRevision) {
+CachedDocument Document(uint64_t generation, const std::string& revision, size_t size = 8) {
+  return CachedDocument{generation, revision, std::make_shared<const std::string>(size, 'x')};
+}
+
+TEST(DocumentCacheTest, KeepsTheLastDocumentPerStudy) {
   DocumentCache cache;
-  int builds = 0;
-  const auto build = [&] {
-    ++builds;
-    return std::string("document ") + std::to_string(builds);
-  };
-  EXPECT_EQ(*cache.Get("s1", "r1", build), "document 1");
-  EXPECT_EQ(*cache.Get("s1", "r1", build), "document 1");
-  EXPECT_EQ(builds, 1);
-  // Another study has its own entry; a new revision replaces the study's document.
-  EXPECT_EQ(*cache.Get("s2", "r1", build), "document 2");
-  EXPECT_EQ(*cache.Get("s1", "r2", build), "document 3");
-  EXPECT_EQ(*cache.Get("s1", "r2", build), "document 3");
-  EXPECT_EQ(*cache.Get("s2", "r1", build), "document 2");
-  EXPECT_EQ(builds, 3);
-  // Going back to an old revision (a study deleted and created again) builds it again.
-  EXPECT_EQ(*cache.Get("s1", "r1", build), "document 4");
+  EXPECT_FALSE(cache.Find("s1").has_value());
+  cache.Put("s1", Document(1, "r1"));
+  cache.Put("s2", Document(2, "r2"));
+  cache.Put("s1", Document(3, "r3"));
+  const std::optional<CachedDocument> s1 = cache.Find("s1");
+  ASSERT_TRUE(s1.has_value());
+  EXPECT_EQ(s1->generation, 3);
+  EXPECT_EQ(s1->revision, "r3");
+  ASSERT_TRUE(cache.Find("s2").has_value());
+  EXPECT_EQ(cache.Find("s2")->revision, "r2");
 }
 
 TEST(DocumentCacheTest, StartsOverPastItsByteLimit) {
   DocumentCache cache;
-  int builds = 0;
   const size_t half = DocumentCache::kMaxBytes / 2 + 1;
-  const auto big = [&] {
-    ++builds;
-    return std::string(half, 'x');
-  };
-  cache.Get("a", "r", big);
-  cache.Get("b", "r", big);  // a and b together exceed the limit: a is dropped
-  EXPECT_EQ(builds, 2);
-  cache.Get("b", "r", big);
-  EXPECT_EQ(builds, 2);
-  cache.Get("a", "r", big);
-  EXPECT_EQ(builds, 3);
+  cache.Put("a", Document(1, "r", half));
+  cache.Put("b", Document(2, "r", half));  // a and b together exceed the limit: a is dropped
+  EXPECT_FALSE(cache.Find("a").has_value());
+  EXPECT_TRUE(cache.Find("b").has_value());
+  cache.Put("b", Document(3, "r", half));  // replacing b frees its old bytes first
+  EXPECT_TRUE(cache.Find("b").has_value());
 }
 
-TEST(DocumentCacheTest, ADocumentLargerThanTheLimitIsServedButNotKept) {
+TEST(DocumentCacheTest, ADocumentLargerThanTheLimitIsNotKept) {
   DocumentCache cache;
-  int builds = 0;
-  const auto huge = [&] {
-    ++builds;
-    return std::string(DocumentCache::kMaxBytes + 1, 'x');
-  };
-  EXPECT_EQ(cache.Get("s", "r", huge)->size(), DocumentCache::kMaxBytes + 1);
-  cache.Get("s", "r", huge);
-  EXPECT_EQ(builds, 2);
+  cache.Put("s", Document(1, "r"));
+  cache.Put("s", Document(2, "r", DocumentCache::kMaxBytes + 1));
+  EXPECT_FALSE(cache.Find("s").has_value());
 }
 
 }  // namespace
