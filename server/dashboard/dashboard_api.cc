@@ -15,6 +15,7 @@
 #include "server/dashboard/study_document.h"
 #include "server/dashboard/study_snapshot.h"
 #include "server/dashboard/trial_document.h"
+#include "server/http/content_encoding.h"
 #include "server/request_validation.h"
 
 namespace hyperd::server::dashboard {
@@ -59,11 +60,14 @@ bool Matches(const std::optional<std::string>& if_none_match, const std::string&
   return false;
 }
 
+// A revision as an ETag (a quoted string).
+std::string Etag(const std::string& revision) { return absl::StrCat("\"", revision, "\""); }
+
 // 200 with the document, or 304 when the client has this revision already.
 HttpResponse DocumentResponse(const HttpRequest& request, const std::string& revision,
                               const std::function<std::string()>& build) {
   HttpResponse response;
-  const std::string etag = absl::StrCat("\"", revision, "\"");
+  const std::string etag = Etag(revision);
   if (Matches(request.if_none_match, etag)) {
     response.status = 304;
   } else {
@@ -207,24 +211,42 @@ HttpResponse DashboardApi::Study(const HttpRequest& request, const std::string& 
   if (!generation.ok()) {
     return ErrorResponse(StudyReadError(study_id, generation.status()));
   }
-  const std::optional<CachedDocument> cached = document_cache_.Find(study_id);
+  std::optional<CachedDocument> cached = document_cache_.Find(study_id);
   if (cached.has_value() && cached->generation == *generation) {
-    return DocumentResponse(request, cached->revision, [&] { return *cached->document; });
+    return StudyResponse(request, study_id, *std::move(cached), /*store=*/false);
   }
   absl::StatusOr<StudySnapshot> snapshot = reader_.Read(*runtime_, study_id);
-  if (!snapshot.ok()) {
-    return ErrorResponse(StudyReadError(study_id, snapshot.status()));
-  }
-  std::shared_ptr<const std::string> document;
+  if (!snapshot.ok()) return ErrorResponse(StudyReadError(study_id, snapshot.status()));
+  CachedDocument entry;
+  entry.generation = *generation;
+  entry.revision = snapshot->revision;
   if (cached.has_value() && cached->revision == snapshot->revision) {
-    document = cached->document;
+    entry.document = cached->document;
+    entry.gzip = cached->gzip;
   } else {
     const std::shared_ptr<const StudyImportance> importance =
         importance_cache_.Get(study_id, snapshot->study, snapshot->trials);
-    document = std::make_shared<const std::string>(StudyDocument(*snapshot, *importance));
+    entry.document = std::make_shared<const std::string>(StudyDocument(*snapshot, *importance));
   }
-  document_cache_.Put(study_id, CachedDocument{*generation, snapshot->revision, document});
-  return DocumentResponse(request, snapshot->revision, [&] { return *document; });
+  return StudyResponse(request, study_id, std::move(entry), /*store=*/true);
+}
+
+HttpResponse DashboardApi::StudyResponse(const HttpRequest& request, const std::string& study_id,
+                                         CachedDocument entry, bool store) const {
+  const bool not_modified = Matches(request.if_none_match, Etag(entry.revision));
+  const bool gzip = !not_modified && http::AcceptsGzip(request) &&
+                    entry.document->size() >= http::kMinGzipBytes;
+  if (gzip && entry.gzip == nullptr) {
+    entry.gzip = std::make_shared<const std::string>(http::Gzip(*entry.document));
+    store = true;
+  }
+  if (store) document_cache_.Put(study_id, entry);
+  const bool send_gzip = gzip && !entry.gzip->empty();  // empty: zlib failed, send it plain
+  HttpResponse response = DocumentResponse(request, entry.revision, [&] {
+    return send_gzip ? std::string() : *entry.document;
+  });
+  if (send_gzip && response.status == 200) http::SetGzipBody(*entry.gzip, response);
+  return response;
 }
 
 HttpResponse DashboardApi::Trial(const HttpRequest& request, const std::string& study_id,

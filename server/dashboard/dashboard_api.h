@@ -59,6 +59,10 @@ class DashboardApi {
                                absl::string_view study_id) const;
   http::HttpResponse StudyList(const http::HttpRequest& request) const;
   http::HttpResponse Study(const http::HttpRequest& request, const std::string& study_id) const;
+  // `entry` as the response (304, gzipped or plain); `store` (or gzipping it now) keeps it in
+  // the document cache.
+  http::HttpResponse StudyResponse(const http::HttpRequest& request, const std::string& study_id,
+                                   CachedDocument entry, bool store) const;
   http::HttpResponse Trial(const http::HttpRequest& request, const std::string& study_id,
                            absl::string_view number) const;
 

@@ -3,6 +3,13 @@
 #include <utility>
 
 namespace hyperd::server::dashboard {
+namespace {
+
+size_t SizeOf(const CachedDocument& entry) {
+  return entry.document->size() + (entry.gzip != nullptr ? entry.gzip->size() : 0);
+}
+
+}  // namespace
 
 std::optional<CachedDocument> DocumentCache::Find(const std::string& study_id) {
   absl::MutexLock lock(&mu_);
@@ -15,10 +22,10 @@ void DocumentCache::Put(const std::string& study_id, CachedDocument entry) {
   absl::MutexLock lock(&mu_);
   auto it = entries_.find(study_id);
   if (it != entries_.end()) {
-    bytes_ -= it->second.document->size();
+    bytes_ -= SizeOf(it->second);
     entries_.erase(it);
   }
-  const size_t size = entry.document->size();
+  const size_t size = SizeOf(entry);
   if (size > kMaxBytes) return;
   if (bytes_ + size > kMaxBytes) {
     entries_.clear();

@@ -2,7 +2,8 @@
 // and revision it was built at. A page load or poll that finds the study at the same generation
 // is answered from here without reading the study at all (reading 10,000 trial headers to compute
 // the revision costs ~140 ms; the generation is O(1)); one that finds a new generation but the
-// same revision (a change the document does not show) reuses the document's bytes.
+// same revision (a change the document does not show) reuses the document's bytes. The gzipped
+// bytes are kept too, so a document is compressed once, not per request.
 #ifndef HYPERD_SERVER_DASHBOARD_DOCUMENT_CACHE_H_
 #define HYPERD_SERVER_DASHBOARD_DOCUMENT_CACHE_H_
 
@@ -22,6 +23,7 @@ struct CachedDocument {
   uint64_t generation = 0;
   std::string revision;
   std::shared_ptr<const std::string> document;
+  std::shared_ptr<const std::string> gzip;  // the document gzipped, once someone asked; or null
 };
 
 // Thread-safe. Holds one document per study and at most kMaxBytes of documents in all (then it

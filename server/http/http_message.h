@@ -17,6 +17,7 @@ struct HttpRequest {
   std::string query;  // raw, without '?': "a=1&b=2"
   std::optional<std::string> authorization;  // the Authorization header, when sent
   std::optional<std::string> if_none_match;  // the If-None-Match header, when sent
+  std::optional<std::string> accept_encoding;  // the Accept-Encoding header, when sent
 };
 
 struct HttpResponse {

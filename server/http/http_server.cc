@@ -81,6 +81,7 @@ int HttpServer::HandleRequest(mg_connection* connection, void* self) {
   request.query = info->query_string != nullptr ? info->query_string : "";
   request.authorization = Header(connection, "Authorization");
   request.if_none_match = Header(connection, "If-None-Match");
+  request.accept_encoding = Header(connection, "Accept-Encoding");
   const HttpResponse response = static_cast<HttpServer*>(self)->handler_(request);
 
   std::string head =

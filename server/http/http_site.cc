@@ -3,6 +3,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "server/http/content_encoding.h"
 #include "web/dashboard_assets.h"
 
 namespace hyperd::server::http {
@@ -48,9 +49,7 @@ HttpResponse Asset(const web::DashboardAsset& asset) {
   return response;
 }
 
-}  // namespace
-
-HttpResponse ServeHttp(const HttpSite& site, const HttpRequest& request) {
+HttpResponse Route(const HttpSite& site, const HttpRequest& request) {
   const bool dashboard_on = static_cast<bool>(site.dashboard_api);
   if (request.method != "GET" && request.method != "HEAD") {
     HttpResponse response = Text(405, absl::StrCat(request.method, " ", request.path,
@@ -73,6 +72,14 @@ HttpResponse ServeHttp(const HttpSite& site, const HttpRequest& request) {
     }
   }
   return NotFound(request, true);
+}
+
+}  // namespace
+
+HttpResponse ServeHttp(const HttpSite& site, const HttpRequest& request) {
+  HttpResponse response = Route(site, request);
+  CompressIfAccepted(request, response);
+  return response;
 }
 
 }  // namespace hyperd::server::http

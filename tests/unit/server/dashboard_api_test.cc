@@ -24,6 +24,8 @@
 #include "google/protobuf/util/json_util.h"
 #include "server/auth/sha256.h"
 #include "server/auth/token_table.h"
+#include "server/http/content_encoding.h"
+#include "tests/testing/gunzip.h"
 #include "server/request_validation.h"
 #include "server/runtime.h"
 #include "storage/sqlite/sqlite_trial_store.h"
@@ -660,6 +662,33 @@ TEST_F(DashboardApiTest, RevisionChangesWithEveryKindOfStudyChange) {
   EXPECT_EQ(revision(), seen.back());  // nothing changed: the same revision
   std::sort(seen.begin(), seen.end());
   EXPECT_EQ(std::unique(seen.begin(), seen.end()), seen.end()) << "a revision repeated";
+}
+
+TEST_F(DashboardApiTest, StudyDocumentIsGzippedWhenAcceptedAndEqualsThePlainOne) {
+  Create("s", TwoParameterStudy("MINIMIZE"));
+  for (const v1::Trial& trial : Suggest("s", 20)) {
+    Report(trial, 1, 0.5);
+    Complete(trial, 0.25);
+  }
+  const http::HttpResponse plain = Get("/api/dashboard/studies/s");
+  ASSERT_EQ(plain.status, 200);
+  ASSERT_GE(plain.body.size(), http::kMinGzipBytes);
+  http::HttpRequest request;
+  request.path = "/api/dashboard/studies/s";
+  request.accept_encoding = "gzip, deflate";
+  for (int i = 0; i < 2; ++i) {  // the second from the cache, compressed once
+    const http::HttpResponse gzip = api_->Handle(request);
+    ASSERT_EQ(gzip.status, 200);
+    EXPECT_EQ(Header(gzip, "Content-Encoding"), "gzip");
+    EXPECT_EQ(Header(gzip, "ETag"), Header(plain, "ETag"));
+    EXPECT_LT(gzip.body.size(), plain.body.size());
+    EXPECT_EQ(hyperd::testing::Gunzip(gzip.body), plain.body);
+  }
+  // A 304 has no body to encode.
+  request.if_none_match = Header(plain, "ETag");
+  const http::HttpResponse not_modified = api_->Handle(request);
+  EXPECT_EQ(not_modified.status, 304);
+  EXPECT_EQ(Header(not_modified, "Content-Encoding"), "");
 }
 
 // The document cache trusts Runtime::StudyGeneration: it must move with every change the study

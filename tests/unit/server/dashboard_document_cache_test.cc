@@ -9,7 +9,8 @@ namespace hyperd::server::dashboard {
 namespace {
 
 CachedDocument Document(uint64_t generation, const std::string& revision, size_t size = 8) {
-  return CachedDocument{generation, revision, std::make_shared<const std::string>(size, 'x')};
+  return CachedDocument{generation, revision, std::make_shared<const std::string>(size, 'x'),
+                        /*gzip=*/nullptr};
 }
 
 TEST(DocumentCacheTest, KeepsTheLastDocumentPerStudy) {
@@ -35,6 +36,14 @@ TEST(DocumentCacheTest, StartsOverPastItsByteLimit) {
   EXPECT_TRUE(cache.Find("b").has_value());
   cache.Put("b", Document(3, "r", half));  // replacing b frees its old bytes first
   EXPECT_TRUE(cache.Find("b").has_value());
+}
+
+TEST(DocumentCacheTest, CountsTheGzippedBytesToo) {
+  DocumentCache cache;
+  CachedDocument both = Document(1, "r", DocumentCache::kMaxBytes / 2);
+  both.gzip = std::make_shared<const std::string>(DocumentCache::kMaxBytes / 2 + 1, 'z');
+  cache.Put("s", both);  // document and gzip together exceed the limit
+  EXPECT_FALSE(cache.Find("s").has_value());
 }
 
 TEST(DocumentCacheTest, ADocumentLargerThanTheLimitIsNotKept) {

@@ -11,6 +11,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Pair;
 using ::testing::Contains;
+using ::testing::Not;
 
 HttpRequest Get(std::string path) {
   HttpRequest request;
@@ -56,6 +57,17 @@ TEST(HttpSite, ServesTheEmbeddedPageWithALocalOnlyContentPolicy) {
   EXPECT_THAT(index.headers,
               Contains(Pair("Content-Security-Policy", HasSubstr("default-src 'self'"))));
   EXPECT_EQ(ServeHttp(Site(true), Get("/dashboard/no-such-file.js")).status, 404);
+}
+
+TEST(HttpSite, GzipsWhatTheClientAccepts) {
+  HttpRequest request = Get("/dashboard/vendor/uPlot.iife.min.js");
+  const HttpResponse plain = ServeHttp(Site(true), request);
+  request.accept_encoding = "gzip, deflate, br";
+  const HttpResponse gzip = ServeHttp(Site(true), request);
+  EXPECT_THAT(gzip.headers, Contains(Pair("Content-Encoding", "gzip")));
+  EXPECT_THAT(gzip.headers, Contains(Pair("Vary", "Accept-Encoding")));
+  EXPECT_LT(gzip.body.size(), plain.body.size() / 2);
+  EXPECT_THAT(plain.headers, Not(Contains(Pair("Content-Encoding", "gzip"))));
 }
 
 TEST(HttpSite, HandsApiPathsToTheDashboardApi) {
