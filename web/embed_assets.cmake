@@ -1,15 +1,16 @@
 # Writes dashboard_assets.cc: every dashboard file as a C++ string literal of \x escapes, plus the
 # table that web/dashboard_assets.h serves. Run at build time by web/CMakeLists.txt:
 #
-#   cmake -DOUTPUT=<file.cc> -DSOURCE_DIR=<web/src> -DSOURCES="index.html|app.js|..."
-#         -DVENDOR_DIR=<node_modules/uplot/dist> -DVENDOR="uPlot.iife.min.js|uPlot.min.css"
-#         -P embed_assets.cmake
+#   cmake -DOUTPUT=<file.cc> -DSOURCE_DIR=<web/src> -DSOURCES="index.html|style.css|..."
+#         -DBUNDLE=<build/web/bundle/dashboard.js> -DVENDOR_DIR=<node_modules/uplot/dist>
+#         -DVENDOR="uPlot.min.css" -P embed_assets.cmake
 #
-# Sources keep their path relative to SOURCE_DIR; vendor files are served under "vendor/".
+# Sources keep their path relative to SOURCE_DIR; the bundle is served as "dashboard.js"; vendor
+# files are served under "vendor/".
 # Every byte is escaped, so no file content can end a literal early or form a trigraph.
 cmake_minimum_required(VERSION 3.25)
 
-foreach(required OUTPUT SOURCE_DIR SOURCES VENDOR_DIR VENDOR)
+foreach(required OUTPUT SOURCE_DIR SOURCES BUNDLE VENDOR_DIR VENDOR)
   if(NOT DEFINED ${required})
     message(FATAL_ERROR "embed_assets.cmake: -D${required}=... is required")
   endif()
@@ -57,6 +58,7 @@ string(REPLACE "|" ";" source_list "${SOURCES}")
 foreach(path IN LISTS source_list)
   embed("${path}" "${SOURCE_DIR}/${path}")
 endforeach()
+embed("dashboard.js" "${BUNDLE}")
 string(REPLACE "|" ";" vendor_list "${VENDOR}")
 foreach(name IN LISTS vendor_list)
   embed("vendor/${name}" "${VENDOR_DIR}/${name}")

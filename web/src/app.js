@@ -10,12 +10,9 @@
 import {getDocument} from './api.js';
 import {h} from './dom.js';
 import {LivePoller, revisionOf} from './live.js';
-
-// Pages are imported on demand, so a route's API fetch starts while its modules still load (index.html
-// preloads them all in parallel).
-const studiesPage = () => import('./pages/studies.js');
-const studyPage = () => import('./pages/study.js');
-const trialPage = () => import('./pages/trial.js');
+import * as studiesPage from './pages/studies.js';
+import * as studyPage from './pages/study.js';
+import * as trialPage from './pages/trial.js';
 
 const main = document.getElementById('main');
 const crumbs = document.getElementById('crumbs');
@@ -28,7 +25,7 @@ let shown = null;    // {route, result, state, visitId} last drawn, for redraws 
 const kPages = {studies: studiesPage, study: studyPage, trial: trialPage};
 function parseRoute(hash) {
   const route = window.hyperdRoute(hash);
-  route.loadPage = kPages[route.kind];
+  route.page = kPages[route.kind];
   return route;
 }
 
@@ -102,11 +99,8 @@ async function show() {
   let result;
   performance.mark('hyperd-fetch-start');
   try {
-    const pageModule = route.loadPage();
-    pageModule.catch(() => {});  // a failed import is reported by the await below
     result = await getDocument(route.path);
     performance.mark('hyperd-fetch-end');
-    route.page = await pageModule;
   } catch (error) {
     if (myVisit !== visit) return;
     showError(route, error);

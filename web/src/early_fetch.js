@@ -1,7 +1,8 @@
 // Runs first, as a classic script in <head>: parses the route and starts its API request at once,
 // so the server builds the document (the slow part for a big study) while the browser is still
-// loading the page's modules. app.js parses routes with hyperdRoute and api.js takes over the
-// request with takeEarlyFetch; anything but a plain 200 is simply fetched again there.
+// loading the page's script (dashboard.js, the bundle of app.js). app.js parses routes with
+// hyperdRoute and api.js takes over the request with takeEarlyFetch; anything but a plain 200 is
+// simply fetched again there.
 (function () {
   'use strict';
 

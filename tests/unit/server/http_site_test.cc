@@ -60,7 +60,7 @@ TEST(HttpSite, ServesTheEmbeddedPageWithALocalOnlyContentPolicy) {
 }
 
 TEST(HttpSite, GzipsWhatTheClientAccepts) {
-  HttpRequest request = Get("/dashboard/vendor/uPlot.iife.min.js");
+  HttpRequest request = Get("/dashboard/dashboard.js");
   const HttpResponse plain = ServeHttp(Site(true), request);
   request.accept_encoding = "gzip, deflate, br";
   const HttpResponse gzip = ServeHttp(Site(true), request);

@@ -1,6 +1,7 @@
 // Optimisation history (uPlot): each finished trial's objective value as a point, coloured by how it
 // ended, and the best-so-far value as a step line. Hover shows the values; a click opens the trial.
 // Counters: data-points (trial points), data-best-points.
+import uPlot from 'uplot';
 import {chartContainer, emptyNote} from './canvas.js';
 import {kBestColor, stateColor} from './colors.js';
 import {squarePoints, uplotAxis} from './uplot_helpers.js';

@@ -1,6 +1,7 @@
 // Learning-rate schedules (uPlot): the study's given schedule in bold and each trial's own
 // (refined or online) schedule as a thin line. Trials share one legend entry; hovering shows the
 // given schedule's value. Counter: data-lines (given + trials).
+import uPlot from 'uplot';
 import {chartContainer, emptyNote, legend} from './canvas.js';
 import {alignSeries, uplotAxis} from './uplot_helpers.js';
 

@@ -1,6 +1,7 @@
 // The trial page's learning curve (uPlot): every metric the trial reported, by step; the study's
 // objective metric is shown, the others can be toggled in the legend. A dashed line marks where the scheduler stopped the trial.
 // Counter: data-points (measurements drawn).
+import uPlot from 'uplot';
 import {chartContainer} from './canvas.js';
 import {kStoppedColor} from './colors.js';
 import {markerLineHook, uplotAxis} from './uplot_helpers.js';
