@@ -16,7 +16,7 @@ export function collectTrials(doc) {
   const entry = (number) => {
     let row = byNumber.get(number);
     if (!row) {
-      row = {number, state: '', value: null, params: null};
+      row = {number, state: '', value: null, paramsRow: null};
       byNumber.set(number, row);
     }
     return row;
@@ -32,21 +32,19 @@ export function collectTrials(doc) {
   const rows = (doc.parallel && doc.parallel.rows) || [];
   const aligned = rows.length === history.number.length &&
       rows.every((r, i) => r[r.length - 1] === history.value[i]);
-  history.number.forEach((number, i) => {
-    const row = entry(number);
-    if (aligned) {
-      row.params = dims.map((dim, k) => {
-        const v = rows[i][k];
-        return dim.type === 'CATEGORICAL' && v !== null ? (dim.categories || [])[v] : v;
-      });
-    }
-  });
-  return {trials: [...byNumber.values()].sort((a, b) => b.number - a.number), paramNames: dims.map((d) => d.name)};
+  if (aligned) history.number.forEach((number, i) => { entry(number).paramsRow = i; });
+  // Parameter values are looked up only for the rows a page shows.
+  const paramsOf = (trial) => (trial.paramsRow === null ? null : dims.map((dim, k) => {
+    const v = rows[trial.paramsRow][k];
+    return dim.type === 'CATEGORICAL' && v !== null ? (dim.categories || [])[v] : v;
+  }));
+  return {trials: [...byNumber.values()].sort((a, b) => b.number - a.number),
+    paramNames: dims.map((d) => d.name), paramsOf};
 }
 
 // `state.trialsPage` keeps the page across live redraws.
 export function renderTrialsTable(parent, doc, state) {
-  const {trials, paramNames} = collectTrials(doc);
+  const {trials, paramNames, paramsOf} = collectTrials(doc);
   const studyId = doc.study.id;
   const shownParams = paramNames.slice(0, kMaxParamColumns);
   const folded = paramNames.length > kMaxParamColumns;
@@ -62,15 +60,15 @@ export function renderTrialsTable(parent, doc, state) {
     const page = trials.slice(start, start + kPageSize);
     tbody.replaceChildren(...page.map((t) => {
       const href = `#/studies/${encodeURIComponent(studyId)}/trials/${t.number}`;
-      const params = t.params || [];
+      const params = paramsOf(t);
       return h('tr', {dataset: {trialNumber: t.number}, class: 'link-row', onclick: (event) => {
         if (!event.target.closest('a')) location.hash = href;
       }},
           h('td', {class: 'num'}, h('a', {href}, String(t.number))),
           h('td', null, t.state ? stateBadge(t.state) : '–'),
           h('td', {class: 'num'}, num(t.value)),
-          shownParams.map((_, k) => h('td', {class: 'num'}, t.params ? paramValue(params[k]) : '')),
-          folded ? h('td', {class: 'sub'}, t.params ? paramNames.slice(kMaxParamColumns)
+          shownParams.map((_, k) => h('td', {class: 'num'}, params ? paramValue(params[k]) : '')),
+          folded ? h('td', {class: 'sub'}, params ? paramNames.slice(kMaxParamColumns)
               .map((name, k) => `${name}=${paramValue(params[kMaxParamColumns + k])}`).join(', ') : '') : null);
     }));
     info.textContent = trials.length === 0 ? 'no trials' :
