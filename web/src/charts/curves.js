@@ -140,11 +140,13 @@ function strokeGroup(ctx, trials, x, y, color, alpha, lineWidth) {
 }
 
 // An x at (stopped_at_step, the curve's value there or just before); returns how many were drawn.
+// The strokes are 1 px wide: the canvas draws those as hairlines, while wider ones go through its
+// general stroker, which made 4,400 markers cost ~50 ms of rasterisation.
 function drawStopMarkers(ctx, trials, x, y) {
   ctx.save();
   ctx.strokeStyle = '#b4530f';
-  ctx.lineWidth = 1.6;
-  const r = 3.5;
+  ctx.lineWidth = 1;
+  const r = 4;
   let drawn = 0;
   ctx.beginPath();
   for (const t of trials) {
