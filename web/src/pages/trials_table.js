@@ -85,5 +85,8 @@ export function renderTrialsTable(parent, doc, state) {
           h('th', {class: 'num'}, 'Value'), shownParams.map((name) => h('th', {class: 'num'}, name)),
           folded ? h('th', null, 'More parameters') : null)),
       tbody);
-  parent.append(h('div', {class: 'pager'}, prev, info, next), h('div', {class: 'table-wrap'}, table));
+  const wrap = h('div', {class: 'table-wrap deferred'}, table);
+  // The placeholder height of the deferred table: a compact row is ~28 px, the header ~32 px.
+  wrap.style.containIntrinsicSize = `auto ${32 + 28 * Math.min(kPageSize, trials.length)}px`;
+  parent.append(h('div', {class: 'pager'}, prev, info, next), wrap);
 }
