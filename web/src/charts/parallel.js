@@ -76,7 +76,7 @@ export function drawParallel(parent, parallel, goal) {
     ctx.strokeStyle = objectiveColor((b + 0.5) / kBuckets);
     ctx.globalAlpha = alpha;
     ctx.beginPath();
-    const shared = new Map();  // (axis, code, next code) -> how many rows of the bucket have it
+    const shared = new Map();  // (axis, code, next code) -> {x0, y0, x1, y1, count} in this bucket
     for (const row of buckets[b]) {
       let penDown = false;
       for (let i = 0; i < axes.length; i++) {
@@ -95,17 +95,16 @@ export function drawParallel(parent, parallel, goal) {
         const nextCode = next === null || next === undefined ? -1 : codes[i + 1](next);
         if (code >= 0 && nextCode >= 0) {
           const key = (i * kMaxDiscreteValues + code) * kMaxDiscreteValues + nextCode;
-          shared.set(key, (shared.get(key) || 0) + 1);
+          const segment = shared.get(key);
+          if (segment) segment.count++;
+          else shared.set(key, {x0: xs[i], y0: y, x1: xs[i + 1], y1: toY(norms[i + 1](next)), count: 1});
           penDown = false;
         }
       }
       drawn++;
     }
     ctx.stroke();
-    strokeShared(ctx, shared, alpha, (i, code) => {
-      const dim = axes[i];
-      return [xs[i], toY(norms[i](dim.type === 'CATEGORICAL' ? code : dim.min + code))];
-    });
+    strokeShared(ctx, shared.values(), alpha);
   }
   ctx.globalAlpha = 1;
   axes.forEach((dim, i) => drawAxis(ctx, dim, xs[i], plotTop, plotBottom, norms[i], i === axes.length - 1));
@@ -131,22 +130,19 @@ function discreteCode(dim) {
 }
 
 // Strokes each shared segment once, grouped by how many rows share it, at the opacity that many
-// overlapping strokes of opacity `alpha` build up. point(axis, code) -> [x, y].
-function strokeShared(ctx, shared, alpha, point) {
+// overlapping strokes of opacity `alpha` build up.
+function strokeShared(ctx, segments, alpha) {
   const byCount = new Map();
-  for (const [key, count] of shared) {
-    if (!byCount.has(count)) byCount.set(count, []);
-    byCount.get(count).push(key);
+  for (const segment of segments) {
+    if (!byCount.has(segment.count)) byCount.set(segment.count, []);
+    byCount.get(segment.count).push(segment);
   }
-  for (const [count, keys] of byCount) {
+  for (const [count, group] of byCount) {
     ctx.globalAlpha = 1 - (1 - alpha) ** count;
     ctx.beginPath();
-    for (const key of keys) {
-      const next = key % kMaxDiscreteValues;
-      const code = Math.floor(key / kMaxDiscreteValues) % kMaxDiscreteValues;
-      const axis = Math.floor(key / (kMaxDiscreteValues * kMaxDiscreteValues));
-      ctx.moveTo(...point(axis, code));
-      ctx.lineTo(...point(axis + 1, next));
+    for (const {x0, y0, x1, y1} of group) {
+      ctx.moveTo(x0, y0);
+      ctx.lineTo(x1, y1);
     }
     ctx.stroke();
   }
